@@ -1,0 +1,24 @@
+// The module's whole export surface: one line per kernel file.
+export * from "./kernels/gemm";
+export * from "./kernels/elementwise";
+export * from "./kernels/activation";
+export * from "./kernels/softmax";
+export * from "./kernels/cost";
+export * from "./kernels/reduce";
+export * from "./kernels/sgd";
+export * from "./kernels/rng";
+
+/** First byte the TS arena may use: everything below belongs to AssemblyScript's static data. */
+export function heap_base(): usize {
+  return __heap_base;
+}
+
+/** 1 in the build compiled with relaxed SIMD (FMA), 0 in the plain one: the engine reports it. */
+export function relaxed_simd(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}
+
+/** 1 in the debug build, whose assert() shape preconditions are compiled in. */
+export function debug_build(): i32 {
+  return ASC_NO_ASSERT ? 0 : 1;
+}

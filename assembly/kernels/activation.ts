@@ -1,0 +1,1 @@
+// TODO: activation kernels (being written)

@@ -1,0 +1,1 @@
+// TODO: cost kernels (being written)

@@ -1,0 +1,1 @@
+// TODO: elementwise kernels (being written)

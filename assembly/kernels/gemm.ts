@@ -1,0 +1,1 @@
+// TODO: gemm kernels (being written)

@@ -1,0 +1,1 @@
+// TODO: reduce kernels (being written)

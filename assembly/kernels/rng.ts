@@ -1,0 +1,1 @@
+// TODO: rng kernels (being written)

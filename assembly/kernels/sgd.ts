@@ -1,0 +1,1 @@
+// TODO: sgd kernels (being written)

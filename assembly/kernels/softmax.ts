@@ -1,0 +1,1 @@
+// TODO: softmax kernels (being written)

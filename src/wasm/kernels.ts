@@ -1,0 +1,84 @@
+/**
+ * A typed mirror of assembly/index.ts: the whole ABI between TS and the WebAssembly kernels.
+ * Pointers are byte offsets into the engine's one memory (`Ptr`); sizes are element counts.
+ * Shape letters, project-wide: B batch, C input features/channels, OC output features, N element
+ * count, M/N/K for GEMM. Kernels never allocate; backward kernels ADD into their outputs.
+ */
+
+/** A byte offset into the engine's WebAssembly memory. */
+export type Ptr = number;
+
+export interface Kernels {
+  heap_base(): Ptr;
+  relaxed_simd(): number;
+  debug_build(): number;
+
+  // gemm.ts: C(M,N) = alpha * op(A) * op(B) + beta * C, all row-major and contiguous.
+  // A is (M,K), or (K,M) when transA; B is (K,N), or (N,K) when transB. scratch holds
+  // gemm_scratch_floats() f32 for the packed panels. beta = 0 never reads C (NaN-safe).
+  gemm(c: Ptr, a: Ptr, b: Ptr, scratch: Ptr, M: number, N: number, K: number,
+       transA: number, transB: number, alpha: number, beta: number): void;
+  gemm_scratch_floats(): number;
+  /** The straightforward SIMD ikj loop (no packing): kept as the benchmarked baseline. */
+  gemm_simple(c: Ptr, a: Ptr, b: Ptr, M: number, N: number, K: number,
+              transA: number, transB: number, alpha: number, beta: number): void;
+
+  // elementwise.ts
+  fill(out: Ptr, value: number, N: number): void;
+  copy(out: Ptr, inp: Ptr, N: number): void;
+  scale(out: Ptr, inp: Ptr, alpha: number, N: number): void;
+  axpy(y: Ptr, alpha: number, x: Ptr, N: number): void;
+  hadamard(out: Ptr, a: Ptr, b: Ptr, N: number): void;
+  bias_add(out: Ptr, bias: Ptr, B: number, N: number): void;
+  u8_to_f32(out: Ptr, inp: Ptr, N: number, scale: number): void;
+  gather_rows_u8(out: Ptr, src: Ptr, idx: Ptr, B: number, C: number, scale: number): void;
+  gather_rows(out: Ptr, src: Ptr, idx: Ptr, B: number, C: number): void;
+  one_hot(out: Ptr, labels: Ptr, B: number, C: number): void;
+
+  // activation.ts: forward out = f(inp); backward dinp += dout * f'(.) from the forward output;
+  // *_prime out = f'(inp) (the book's sigma_prime(z)).
+  sigmoid_forward(out: Ptr, inp: Ptr, N: number): void;
+  sigmoid_backward(dinp: Ptr, out: Ptr, dout: Ptr, N: number): void;
+  sigmoid_prime(out: Ptr, inp: Ptr, N: number): void;
+  tanh_forward(out: Ptr, inp: Ptr, N: number): void;
+  tanh_backward(dinp: Ptr, out: Ptr, dout: Ptr, N: number): void;
+  tanh_prime(out: Ptr, inp: Ptr, N: number): void;
+  relu_forward(out: Ptr, inp: Ptr, N: number): void;
+  relu_backward(dinp: Ptr, out: Ptr, dout: Ptr, N: number): void;
+  relu_prime(out: Ptr, inp: Ptr, N: number): void;
+  step_forward(out: Ptr, inp: Ptr, N: number): void;
+
+  // softmax.ts: rows of (B, C)
+  softmax_forward(out: Ptr, inp: Ptr, B: number, C: number): void;
+  log_softmax_forward(out: Ptr, inp: Ptr, B: number, C: number): void;
+  softmax_backward(dinp: Ptr, out: Ptr, dout: Ptr, B: number, C: number): void;
+
+  // cost.ts: a and y are (B, C); costs return the sum over the batch (the caller divides by n);
+  // deltas WRITE delta = scale * dC/d(.) (they seed backprop, so there is nothing to add to).
+  quadratic_cost(a: Ptr, y: Ptr, B: number, C: number): number;
+  cross_entropy_cost(a: Ptr, y: Ptr, B: number, C: number): number;
+  log_likelihood_cost(a: Ptr, y: Ptr, B: number, C: number): number;
+  cost_diff(delta: Ptr, a: Ptr, y: Ptr, N: number, scale: number): void;
+  cross_entropy_grad(delta: Ptr, a: Ptr, y: Ptr, N: number, scale: number): void;
+
+  // reduce.ts
+  col_sum(out: Ptr, inp: Ptr, B: number, N: number): void;
+  row_argmax(out: Ptr, inp: Ptr, B: number, C: number): void;
+  count_argmax_equal(inp: Ptr, labels: Ptr, B: number, C: number): number;
+  sum_squares(x: Ptr, N: number): number;
+  sum_abs(x: Ptr, N: number): number;
+  count_nonfinite(x: Ptr, N: number): number;
+
+  // sgd.ts: one fused pass; vel = 0 means no momentum buffer.
+  sgd_update(param: Ptr, grad: Ptr, vel: Ptr, N: number, lr: number, l2: number, l1: number,
+             momentum: number, nesterov: number): void;
+
+  // rng.ts: xoshiro128** with its 4 u32 of state at `state`.
+  rng_seed(state: Ptr, seed: number): void;
+  rng_next_u32(state: Ptr): number;
+  rng_below(state: Ptr, n: number): number;
+  rng_uniform(state: Ptr, out: Ptr, N: number, lo: number, hi: number): void;
+  rng_normal(state: Ptr, out: Ptr, N: number, mean: number, std: number): void;
+  rng_dropout_mask(state: Ptr, out: Ptr, N: number, keep: number): void;
+  rng_shuffle(state: Ptr, idx: Ptr, N: number): void;
+}

@@ -1,0 +1,97 @@
+/**
+ * Finding and compiling the kernel module, the same way in every runtime.
+ *
+ * The `.wasm` files are located with `new URL("../../build/…", import.meta.url)`, a pattern that Node,
+ * Deno, Bun, browsers and bundlers (vite) all understand. `file:` URLs are read with node:fs (imported
+ * dynamically so browser bundles never pull it in: Node 20's fetch cannot read `file:`); anything else
+ * is fetched.
+ */
+
+/** Which kernel build: relaxed SIMD (FMA), plain SIMD, or the debug build with shape asserts. */
+export type Variant = "relaxed" | "plain" | "debug";
+
+/** Where a module can come from: raw bytes, a precompiled module, or a URL to read or fetch. */
+export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
+
+/** The build files, one static `new URL` each so bundlers can see and emit them. */
+function wasmUrl(variant: Variant): URL {
+  switch (variant) {
+    case "relaxed":
+      return new URL("../../build/simdnet.relaxed.wasm", import.meta.url);
+    case "plain":
+      return new URL("../../build/simdnet.wasm", import.meta.url);
+    case "debug":
+      return new URL("../../build/simdnet.debug.wasm", import.meta.url);
+  }
+}
+
+const NO_SIMD =
+  "simdnet: this runtime does not support WebAssembly SIMD (128-bit), which simdnet's kernels need. " +
+  "Use Node >= 16.4, Deno, Bun, Chrome/Edge >= 91, Firefox >= 89 or Safari >= 16.4.";
+
+/** Reads a URL's bytes: node:fs for file: URLs, fetch for everything else. */
+async function readUrl(url: URL): Promise<Uint8Array> {
+  if (url.protocol === "file:") {
+    const fsName = "node:fs/promises";
+    const fs = (await import(/* @vite-ignore */ fsName)) as typeof import("node:fs/promises");
+    try {
+      return new Uint8Array(await fs.readFile(url));
+    } catch (err) {
+      throw new Error(`simdnet: cannot read the kernel module ${url.href}: ${String(err)}. Run \`npm run asbuild\` to build it.`);
+    }
+  }
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`simdnet: fetching the kernel module ${url.href} failed: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+function isModule(src: WasmSource): src is WebAssembly.Module {
+  return typeof WebAssembly !== "undefined" && src instanceof WebAssembly.Module;
+}
+
+async function compile(bytes: BufferSource, what: string): Promise<WebAssembly.Module> {
+  if (!WebAssembly.validate(bytes)) {
+    const head = new Uint8Array(ArrayBuffer.isView(bytes) ? bytes.buffer : bytes, ArrayBuffer.isView(bytes) ? bytes.byteOffset : 0, 4);
+    if (head[0] !== 0 || head[1] !== 0x61 || head[2] !== 0x73 || head[3] !== 0x6d) {
+      throw new Error(`simdnet: ${what} is not a WebAssembly module (it does not start with \\0asm)`);
+    }
+    throw new Error(`${NO_SIMD} (${what} did not validate)`);
+  }
+  return WebAssembly.compile(bytes);
+}
+
+/** True when this runtime validates relaxed SIMD (Chromium does; Node 20 needs --experimental-wasm-relaxed-simd). */
+export async function supportsRelaxedSimd(bytes?: BufferSource): Promise<boolean> {
+  return WebAssembly.validate(bytes ?? (await readUrl(wasmUrl("relaxed"))));
+}
+
+/**
+ * Compiles the kernel module. With an explicit `source`, that module is used as given; otherwise
+ * "auto" reads the relaxed build and keeps it when `WebAssembly.validate` accepts it, else the plain one.
+ */
+export async function loadWasm(
+  requested: "auto" | Variant,
+  source?: WasmSource,
+): Promise<{ module: WebAssembly.Module; variant: Variant }> {
+  if (typeof WebAssembly === "undefined") throw new Error("simdnet: this runtime has no WebAssembly");
+  if (source !== undefined) {
+    if (isModule(source)) return { module: source, variant: requested === "auto" ? "plain" : requested };
+    const bytes = typeof source === "string" || source instanceof URL ? await readUrl(new URL(source)) : source;
+    return { module: await compile(bytes, "the given module"), variant: requested === "auto" ? "plain" : requested };
+  }
+  if (requested === "auto") {
+    const relaxed = await readUrl(wasmUrl("relaxed"));
+    if (WebAssembly.validate(relaxed)) return { module: await WebAssembly.compile(relaxed), variant: "relaxed" };
+    return { module: await compile(await readUrl(wasmUrl("plain")), "simdnet.wasm"), variant: "plain" };
+  }
+  if (requested === "relaxed") {
+    const relaxed = await readUrl(wasmUrl("relaxed"));
+    if (!WebAssembly.validate(relaxed)) {
+      throw new Error(
+        'simdnet: this runtime does not accept relaxed SIMD (on Node 20 pass --experimental-wasm-relaxed-simd); use variant "plain" or "auto"',
+      );
+    }
+    return { module: await WebAssembly.compile(relaxed), variant: "relaxed" };
+  }
+  return { module: await compile(await readUrl(wasmUrl(requested)), `simdnet ${requested} build`), variant: requested };
+}

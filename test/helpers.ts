@@ -1,0 +1,47 @@
+// Shared test helpers: one engine per kernel build, seeded inputs, and allclose-style comparisons.
+import { expect } from "vitest";
+import { createEngine, type Engine } from "../src/wasm/engine.js";
+import type { Variant } from "../src/wasm/load.js";
+
+export { RefRng } from "./reference/rng.js";
+
+/** The builds every kernel test runs against: both production builds, plus debug where asked. */
+export const VARIANTS: readonly Variant[] = ["plain", "relaxed"];
+
+const engines = new Map<Variant, Promise<Engine>>();
+
+/** A shared engine for this build (tests allocate with mark/release so it never fills up). */
+export function engine(variant: Variant = "plain"): Promise<Engine> {
+  let e = engines.get(variant);
+  if (!e) {
+    e = createEngine({ variant });
+    engines.set(variant, e);
+  }
+  return e;
+}
+
+/** Sizes around the 4-lane SIMD width and the 6x8 / 4x8 GEMM tiles. */
+export const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 67] as const;
+
+/** max_i |a_i - b_i| / max(|a_i| + |b_i|, tiny): ConvNetJS's symmetric relative error. */
+export function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const den = Math.max(Math.abs(a[i]) + Math.abs(b[i]), 1e-8);
+    worst = Math.max(worst, Math.abs(a[i] - b[i]) / den);
+  }
+  return worst;
+}
+
+/** |actual - expected| <= atol + rtol * |expected| everywhere (numpy's allclose; llm.c's t_eff). */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol = 1e-5, rtol = 1e-4): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    const ok = Math.abs(a - e) <= atol + rtol * Math.abs(e);
+    if (!ok) {
+      expect.fail(`element ${i}: got ${a}, expected ${e} (|diff| ${Math.abs(a - e)} > ${atol} + ${rtol}*|expected|)`);
+    }
+  }
+}
