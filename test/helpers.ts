@@ -45,3 +45,14 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     }
   }
 }
+
+/** The bytes of a file in build/, read the way the runtime can (node:fs under Node, fetch in a browser). */
+export async function buildBytes(file: string): Promise<Uint8Array<ArrayBuffer>> {
+  const url = new URL(`../build/${file}`, import.meta.url);
+  if (url.protocol === "file:") {
+    const fsName = "node:fs/promises";
+    const fs = (await import(/* @vite-ignore */ fsName)) as typeof import("node:fs/promises");
+    return new Uint8Array(await fs.readFile(url));
+  }
+  return new Uint8Array(await (await fetch(url)).arrayBuffer());
+}

@@ -247,3 +247,20 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   }
   return new Engine(memory, kernels, actual, maxPages);
 }
+
+let shared: Engine | null = null;
+
+/**
+ * Creates the engine that networks use when none is passed (`new Network([784, 30, 10])`). Call once
+ * at start-up; later calls return the same engine unless options are given.
+ */
+export async function init(options?: EngineOptions): Promise<Engine> {
+  if (!shared || options) shared = await createEngine(options);
+  return shared;
+}
+
+/** The engine {@link init} created; throws a clear error if init() has not been awaited yet. */
+export function defaultEngine(): Engine {
+  if (!shared) throw new Error("simdnet: no engine yet: `await init()` once before building networks, or pass { engine }");
+  return shared;
+}

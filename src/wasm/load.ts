@@ -30,7 +30,7 @@ const NO_SIMD =
   "Use Node >= 16.4, Deno, Bun, Chrome/Edge >= 91, Firefox >= 89 or Safari >= 16.4.";
 
 /** Reads a URL's bytes: node:fs for file: URLs, fetch for everything else. */
-async function readUrl(url: URL): Promise<Uint8Array> {
+async function readUrl(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   if (url.protocol === "file:") {
     const fsName = "node:fs/promises";
     const fs = (await import(/* @vite-ignore */ fsName)) as typeof import("node:fs/promises");
@@ -43,6 +43,10 @@ async function readUrl(url: URL): Promise<Uint8Array> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`simdnet: fetching the kernel module ${url.href} failed: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
+}
+
+function isUrl(src: object): src is URL {
+  return typeof URL !== "undefined" && src instanceof URL;
 }
 
 function isModule(src: WasmSource): src is WebAssembly.Module {
@@ -76,7 +80,7 @@ export async function loadWasm(
   if (typeof WebAssembly === "undefined") throw new Error("simdnet: this runtime has no WebAssembly");
   if (source !== undefined) {
     if (isModule(source)) return { module: source, variant: requested === "auto" ? "plain" : requested };
-    const bytes = typeof source === "string" || source instanceof URL ? await readUrl(new URL(source)) : source;
+    const bytes: BufferSource = typeof source === "string" ? await readUrl(new URL(source)) : isUrl(source) ? await readUrl(source) : source;
     return { module: await compile(bytes, "the given module"), variant: requested === "auto" ? "plain" : requested };
   }
   if (requested === "auto") {

@@ -1,0 +1,21 @@
+/**
+ * simdnet's public API: re-exports only. Everything here runs in Node, browsers and edge runtimes;
+ * file I/O lives in "simdnet/node".
+ */
+export { createEngine, init, defaultEngine, Engine, type EngineOptions, type Ptr, type Kernels, type Variant } from "./wasm/engine.js";
+export { Tensor, type Shape } from "./tensor.js";
+export * as ops from "./ops.js";
+export { Rng } from "./rng.js";
+export { Layer, type Param, type ParamSpec, type LayerSpec, type InitScheme, type Mode } from "./layers/layer.js";
+export { Dense } from "./layers/dense.js";
+export { Activation, ACTIVATIONS, type ActivationName } from "./layers/activation.js";
+export { Softmax } from "./layers/softmax.js";
+export { Dropout } from "./layers/dropout.js";
+export { Perceptron } from "./layers/perceptron.js";
+export { buildLayers } from "./layers/registry.js";
+export { Network, type NetworkOptions, type Evaluation } from "./network.js";
+export { COSTS, getCost, type Cost, type CostName } from "./loss/costs.js";
+export { sgd, Trainer, type SgdOptions, type History, type EpochRecord, type TrainState, type Schedule } from "./train/sgd.js";
+export { type DataSet, validateDataSet } from "./data/dataset.js";
+export { serializeModel, deserializeModel, toNetwork2Json, loadNetwork2Json, type ModelHeader } from "./io/model.js";
+export { pack, unpack } from "./io/pack.js";

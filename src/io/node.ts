@@ -1,0 +1,56 @@
+/**
+ * Node-only file I/O for models and checkpoints. Every write goes to a temporary file in the same
+ * directory and is renamed over the target, so a crash never leaves a half-written file behind.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, basename, join } from "node:path";
+import { deserializeModel, serializeModel, type ModelHeader } from "./model.js";
+import { pack, unpack } from "./pack.js";
+import type { Network } from "../network.js";
+import type { Engine } from "../wasm/engine.js";
+
+/** Writes bytes to path atomically (temp file + rename). */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+  await mkdir(dirname(path) || ".", { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Saves a network in the simdnet format (or network2.py's JSON when path ends in .json). */
+export async function saveModel(net: Network, path: string, meta?: Record<string, unknown>): Promise<void> {
+  if (path.endsWith(".json")) {
+    const { toNetwork2Json } = await import("./model.js");
+    await writeFileAtomic(path, toNetwork2Json(net));
+  } else await writeFileAtomic(path, serializeModel(net, meta));
+}
+
+/** Loads a network saved by {@link saveModel} (either format). */
+export async function loadModel(path: string, opts: { engine?: Engine } = {}): Promise<{ net: Network; header: ModelHeader }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (err) {
+    throw new Error(`simdnet: cannot read model file ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return deserializeModel(bytes, opts);
+  } catch (err) {
+    throw new Error(`${(err as Error).message} (file: ${path})`);
+  }
+}
+
+/** Saves any packable value (a checkpoint) atomically. */
+export async function saveCheckpoint(path: string, value: unknown): Promise<void> {
+  await writeFileAtomic(path, pack(value));
+}
+
+/** Loads a checkpoint saved by {@link saveCheckpoint}. */
+export async function loadCheckpoint<T>(path: string): Promise<T> {
+  return unpack<T>(new Uint8Array(await readFile(path)));
+}

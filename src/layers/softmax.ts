@@ -1,0 +1,44 @@
+/**
+ * Softmax output layer, row-wise over (B, C) and max-subtracted. Paired with the log-likelihood cost the
+ * network skips this backward and seeds δ = a − y directly (chapter 3). Kernels: softmax.ts.
+ */
+import type { Engine, Ptr } from "../wasm/engine.js";
+import { Layer, type LayerSpec, type Mode } from "./layer.js";
+
+export class Softmax extends Layer {
+  private e!: Engine;
+  private out: Ptr = 0;
+  private dinp: Ptr = 0;
+
+  constructor(readonly classes: number) {
+    super([classes], [classes]);
+    if (!Number.isInteger(classes) || classes < 2) {
+      throw new RangeError(`simdnet: a softmax layer needs at least 2 classes, got ${classes}`);
+    }
+  }
+
+  allocate(e: Engine, maxBatch: number): void {
+    this.e = e;
+    this.maxBatch = maxBatch;
+    this.out = e.alloc(maxBatch * this.classes);
+    this.dinp = e.alloc(maxBatch * this.classes);
+  }
+
+  forward(inp: Ptr, B: number, _mode: Mode): Ptr {
+    this.checkBatch(B);
+    this.e.k.softmax_forward(this.out, inp, B, this.classes);
+    return this.out;
+  }
+
+  backward(dout: Ptr, B: number, needDinp: boolean): Ptr {
+    if (!needDinp) return 0;
+    // forward was: a = softmax(z); dz = a ⊙ (da − Σ_j da_j a_j) per row
+    this.e.k.fill(this.dinp, 0, B * this.classes);
+    this.e.k.softmax_backward(this.dinp, this.out, dout, B, this.classes);
+    return this.dinp;
+  }
+
+  spec(): LayerSpec {
+    return { type: "softmax", classes: this.classes };
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * A stack of layers over two flat buffers, params and grads, laid out identically with every decaying
+ * weight before every bias (llm.c's malloc_and_point_parameters): zeroing gradients is one fill, and an
+ * SGD step is two fused kernel calls, one over the weights (with L2/L1) and one over the biases.
+ */
+import { defaultEngine, type Engine, type Ptr } from "./wasm/engine.js";
+import { Rng } from "./rng.js";
+import { Layer, type InitScheme, type Param } from "./layers/layer.js";
+import { Dense } from "./layers/dense.js";
+import { Activation, checkActivation, type ActivationName } from "./layers/activation.js";
+import { Softmax } from "./layers/softmax.js";
+import { Dropout } from "./layers/dropout.js";
+import { getCost, type Cost, type CostName } from "./loss/costs.js";
+import { ResidentData, validateDataSet, type DataSet } from "./data/dataset.js";
+
+/** Options for a {@link Network}. */
+export interface NetworkOptions {
+  /** The engine to run on (default: the one {@link init} created). */
+  engine?: Engine;
+  /** Cost function (default "cross-entropy", network2's default; "log-likelihood" for softmax outputs). */
+  cost?: CostName;
+  /** Hidden-layer activation for the sizes shorthand (default "sigmoid", as in the book). */
+  activation?: ActivationName;
+  /** Output layer for the sizes shorthand: "sigmoid" (default), "softmax", or any activation. */
+  output?: ActivationName | "softmax";
+  /** Dropout rate on hidden layers for the sizes shorthand (default 0). */
+  dropout?: number;
+  /** Weight initialization: "default" N(0, 1/n_in) or "large" N(0, 1) (default "default"). */
+  init?: InitScheme;
+  /** Seed for initialization and dropout masks (default 0). */
+  seed?: number;
+}
+
+/** Accuracy and cost of a network on a data set. */
+export interface Evaluation {
+  /** Examples classified correctly (argmax of the output = label); NaN when there are no labels. */
+  correct: number;
+  n: number;
+  /** correct / n. */
+  accuracy: number;
+  /** Mean cost over the set, plus the regularization terms λ/2n·Σw² and λ₁/n·Σ|w| when given. */
+  cost: number;
+}
+
+/** Builds Nielsen's layer list from sizes: Dense + activation per layer, dropout after hidden ones. */
+function layersFromSizes(sizes: readonly number[], o: NetworkOptions): Layer[] {
+  if (!Array.isArray(sizes) || sizes.length < 2) throw new RangeError(`simdnet: sizes must list at least 2 layer sizes, got [${String(sizes)}]`);
+  const hidden = checkActivation(o.activation ?? "sigmoid");
+  const output = o.output ?? "sigmoid";
+  const layers: Layer[] = [];
+  for (let i = 1; i < sizes.length; i++) {
+    layers.push(new Dense(sizes[i - 1], sizes[i]));
+    const last = i === sizes.length - 1;
+    if (!last) {
+      layers.push(new Activation(hidden, [sizes[i]]));
+      if (o.dropout) layers.push(new Dropout(o.dropout, [sizes[i]]));
+    } else if (output === "softmax") layers.push(new Softmax(sizes[i]));
+    else layers.push(new Activation(checkActivation(output), [sizes[i]]));
+  }
+  return layers;
+}
+
+export class Network {
+  readonly engine: Engine;
+  readonly layers: readonly Layer[];
+  readonly cost: Cost;
+  /** Every trainable tensor, weights first. */
+  readonly params: readonly Param[];
+  readonly numParams: number;
+  /** Number of leading parameters that decay (all the weights). */
+  readonly numWeights: number;
+  /** Flat parameter and gradient buffers (numParams f32 each, identical layout). */
+  readonly paramPtr: Ptr;
+  readonly gradPtr: Ptr;
+  /** The generator for initialization and dropout masks. */
+  readonly rng: Rng;
+  readonly seed: number;
+
+  private capacity = 0;
+  private xBuf: Ptr = 0;
+  private yBuf: Ptr = 0;
+  private labBuf: Ptr = 0;
+  private deltaBuf: Ptr = 0;
+  private resident = new WeakMap<DataSet, ResidentData>();
+
+  /**
+   * `new Network([784, 30, 10], opts)` builds the book's sigmoid network (Dense + activation per
+   * layer); `new Network([layer, layer, …], opts)` takes an explicit layer list.
+   */
+  constructor(arch: readonly number[] | readonly Layer[], opts: NetworkOptions = {}) {
+    this.engine = opts.engine ?? defaultEngine();
+    const layers = arch.length > 0 && arch[0] instanceof Layer ? [...(arch as Layer[])] : layersFromSizes(arch as number[], opts);
+    if (layers.length === 0) throw new RangeError("simdnet: a network needs at least one layer");
+    for (let i = 1; i < layers.length; i++) {
+      const a = layers[i - 1].outSize;
+      const b = layers[i].inSize;
+      if (a !== b) {
+        throw new RangeError(`simdnet: layer ${i - 1} (${layers[i - 1].spec().type}) outputs ${a} values per example but layer ${i} (${layers[i].spec().type}) expects ${b}`);
+      }
+    }
+    this.layers = layers;
+    this.cost = getCost(opts.cost ?? (layers[layers.length - 1] instanceof Softmax ? "log-likelihood" : "cross-entropy"));
+    if (this.cost.name === "log-likelihood" && !(layers[layers.length - 1] instanceof Softmax)) getCost("log-likelihood").grad(this.engine, 0, 0, 0, 0, 0);
+
+    // Lay out all decaying params, then the rest, in two identical buffers.
+    const specs = layers.flatMap((l, li) => l.paramSpecs().map((s) => ({ ...s, li, size: s.shape.reduce((a, b) => a * b, 1) })));
+    const ordered = [...specs.filter((s) => s.decay), ...specs.filter((s) => !s.decay)];
+    this.numParams = ordered.reduce((a, s) => a + s.size, 0);
+    this.numWeights = ordered.filter((s) => s.decay).reduce((a, s) => a + s.size, 0);
+    this.paramPtr = this.engine.alloc(Math.max(this.numParams, 1));
+    this.gradPtr = this.engine.alloc(Math.max(this.numParams, 1));
+    const params = new Map<(typeof ordered)[number], Param>();
+    let off = 0;
+    for (const s of ordered) {
+      params.set(s, { name: `${s.li}.${s.name}`, shape: s.shape, size: s.size, decay: s.decay, value: this.paramPtr + 4 * off, grad: this.gradPtr + 4 * off });
+      off += s.size;
+    }
+    layers.forEach((l, li) => l.bind(specs.filter((s) => s.li === li).map((s) => params.get(s)!)));
+    this.params = ordered.map((s) => params.get(s)!);
+
+    this.seed = opts.seed ?? 0;
+    this.rng = new Rng(this.engine, this.seed);
+    const scheme = opts.init ?? "default";
+    if (scheme !== "default" && scheme !== "large") throw new TypeError(`simdnet: unknown init ${JSON.stringify(scheme)}; expected "default" or "large"`);
+    for (const l of layers) l.init(this.rng, scheme);
+  }
+
+  /** Values per example going in. */
+  get inputSize(): number {
+    return this.layers[0].inSize;
+  }
+
+  /** Values per example coming out. */
+  get outputSize(): number {
+    return this.layers[this.layers.length - 1].outSize;
+  }
+
+  /** The batch size the activation buffers hold. */
+  get batchCapacity(): number {
+    return this.capacity;
+  }
+
+  /**
+   * Sizes every activation buffer for batches of up to maxBatch examples. Called by the trainer and
+   * the evaluation helpers before they start, so that no step allocates or grows memory.
+   */
+  prepare(maxBatch: number): void {
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`simdnet: batch size must be a positive integer, got ${maxBatch}`);
+    if (maxBatch <= this.capacity) return;
+    const e = this.engine;
+    for (const l of this.layers) l.allocate(e, maxBatch);
+    this.xBuf = e.alloc(maxBatch * this.inputSize);
+    this.yBuf = e.alloc(maxBatch * this.outputSize);
+    this.deltaBuf = e.alloc(maxBatch * this.outputSize);
+    this.labBuf = e.alloc(maxBatch);
+    this.capacity = maxBatch;
+  }
+
+  /** Runs B examples at x (B, inputSize) through every layer; returns the output pointer. */
+  forwardPtr(x: Ptr, B: number, training = false): Ptr {
+    const mode = { training, rng: this.rng };
+    for (const l of this.layers) x = l.forward(x, B, mode);
+    return x;
+  }
+
+  /**
+   * Backpropagation for the last forward with targets y: ADDS ∂C/∂params (mean over the batch) into
+   * the grads buffer. With a fused cost/output pair, δ at z = (a − y)/B seeds the layer below the output.
+   */
+  backwardPtr(out: Ptr, y: Ptr, B: number): void {
+    const e = this.engine;
+    const n = B * this.outputSize;
+    const last = this.layers.length - 1;
+    const top = this.layers[last];
+    const fused =
+      (this.cost.fusesWith === "softmax" && top instanceof Softmax) ||
+      (this.cost.fusesWith === "sigmoid" && top instanceof Activation && top.fn === "sigmoid");
+    // BP1: δᴸ = ∇ₐC ⊙ σ'(zᴸ), or a − y when the cost cancels σ' (cross-entropy/sigmoid, log-likelihood/softmax)
+    if (fused) e.k.cost_diff(this.deltaBuf, out, y, n, 1 / B);
+    else this.cost.grad(e, this.deltaBuf, out, y, n, 1 / B);
+    let d = this.deltaBuf;
+    for (let i = fused ? last - 1 : last; i >= 0; i--) d = this.layers[i].backward(d, B, i > 0);
+  }
+
+  /**
+   * The mean cost over a batch given as arrays (inputs B × inputSize, targets B × outputs), with its
+   * gradient left in the grads buffer (read it with {@link getGrads}). For tests and full-batch methods.
+   */
+  lossAndGradient(inputs: ArrayLike<number>, targets: ArrayLike<number>, training = false): number {
+    const B = inputs.length / this.inputSize;
+    if (!Number.isInteger(B) || B < 1) throw new RangeError(`simdnet: inputs hold ${inputs.length} values; expected a non-empty multiple of ${this.inputSize}`);
+    if (targets.length !== B * this.outputSize) throw new RangeError(`simdnet: targets hold ${targets.length} values; expected ${B} × ${this.outputSize}`);
+    this.prepare(B);
+    this.engine.write(this.xBuf, inputs);
+    this.engine.write(this.yBuf, targets);
+    this.zeroGrad();
+    const out = this.forwardPtr(this.xBuf, B, training);
+    const cost = this.cost.fn(this.engine, out, this.yBuf, B, this.outputSize) / B;
+    this.backwardPtr(out, this.yBuf, B);
+    return cost;
+  }
+
+  /** Zeroes every gradient (one fill). */
+  zeroGrad(): void {
+    this.engine.k.fill(this.gradPtr, 0, this.numParams);
+  }
+
+  /** A copy of all parameters (weights first, then biases), e.g. to restore later. */
+  getParams(): Float32Array {
+    return this.engine.read(this.paramPtr, this.numParams);
+  }
+
+  /** Overwrites all parameters with a copy from {@link getParams}. */
+  setParams(values: ArrayLike<number>): void {
+    if (values.length !== this.numParams) throw new RangeError(`simdnet: setParams got ${values.length} values; this network has ${this.numParams}`);
+    this.engine.write(this.paramPtr, values);
+  }
+
+  /** A copy of all gradients (same layout as params). */
+  getGrads(): Float32Array {
+    return this.engine.read(this.gradPtr, this.numParams);
+  }
+
+  /** The resident (wasm-memory) copy of a data set, uploaded on first use and validated then. */
+  residentData(d: DataSet, what = "data"): ResidentData {
+    let r = this.resident.get(d);
+    if (!r) {
+      validateDataSet(d, this.inputSize, this.outputSize, what);
+      r = new ResidentData(this.engine, d, this.inputSize, this.outputSize);
+      this.resident.set(d, r);
+    }
+    return r;
+  }
+
+  /** Internal batch buffers for the trainer: inputs (B, inputSize), targets (B, outputs), labels (B). */
+  get buffers(): { x: Ptr; y: Ptr; lab: Ptr } {
+    return { x: this.xBuf, y: this.yBuf, lab: this.labBuf };
+  }
+
+  /**
+   * Outputs for inputs given as one example (inputSize values) or many (a multiple of inputSize,
+   * example-major). Returns a new Float32Array of (count, outputSize).
+   */
+  feedforward(inputs: ArrayLike<number>): Float32Array {
+    const size = this.inputSize;
+    if (inputs.length === 0 || inputs.length % size !== 0) {
+      throw new RangeError(`simdnet: feedforward got ${inputs.length} values; expected a non-empty multiple of the network's ${size} inputs`);
+    }
+    for (let i = 0; i < inputs.length; i++) {
+      if (!Number.isFinite(inputs[i])) throw new RangeError(`simdnet: feedforward input ${i} is ${inputs[i]}; inputs must be finite`);
+    }
+    const count = inputs.length / size;
+    this.prepare(Math.min(count, 256));
+    const out = new Float32Array(count * this.outputSize);
+    const arr = inputs instanceof Float32Array ? inputs : Float32Array.from(inputs);
+    for (let s = 0; s < count; s += this.capacity) {
+      const B = Math.min(this.capacity, count - s);
+      this.engine.write(this.xBuf, arr.subarray(s * size, (s + B) * size));
+      const o = this.forwardPtr(this.xBuf, B);
+      out.set(this.engine.f32(o, B * this.outputSize), s * this.outputSize);
+    }
+    return out;
+  }
+
+  /** The predicted class (argmax of the output) of each example in inputs. */
+  predict(inputs: ArrayLike<number>): Int32Array {
+    const out = this.feedforward(inputs);
+    const e = this.engine;
+    const C = this.outputSize;
+    const count = out.length / C;
+    const mark = e.mark();
+    const o = e.alloc(out.length);
+    const p = e.alloc(count);
+    e.write(o, out);
+    e.k.row_argmax(p, o, count, C);
+    const pred = e.i32(p, count).slice();
+    e.release(mark);
+    return pred;
+  }
+
+  /**
+   * Accuracy and mean cost on a data set (network2's accuracy and total_cost), in chunks through the
+   * kernels. lambda/l1 add the regularization terms λ/2n·Σw² and λ₁/n·Σ|w| with n = data.n, as network2.
+   */
+  evaluate(data: DataSet, opts: { lambda?: number; l1?: number } = {}): Evaluation {
+    this.prepare(256);
+    const r = this.residentData(data);
+    const { x, y, lab } = this.buffers;
+    const e = this.engine;
+    const C = this.outputSize;
+    let correct = 0;
+    let cost = 0;
+    for (let s = 0; s < r.n; s += this.capacity) {
+      const B = Math.min(this.capacity, r.n - s);
+      r.gather(r.iota + 4 * s, B, x, y, lab);
+      const out = this.forwardPtr(x, B);
+      cost += this.cost.fn(e, out, y, B, C);
+      if (r.hasLabels) correct += e.k.count_argmax_equal(out, lab, B, C);
+    }
+    cost /= r.n;
+    cost += this.regularization(r.n, opts.lambda ?? 0, opts.l1 ?? 0);
+    const accuracy = r.hasLabels ? correct / r.n : NaN;
+    return { correct: r.hasLabels ? correct : NaN, n: r.n, accuracy, cost };
+  }
+
+  /** λ/2n·Σw² + λ₁/n·Σ|w| over the weights (network2's regularization term in total_cost). */
+  regularization(n: number, lambda: number, l1: number): number {
+    let r = 0;
+    if (lambda) r += (0.5 * lambda * this.engine.k.sum_squares(this.paramPtr, this.numWeights)) / n;
+    if (l1) r += (l1 * this.engine.k.sum_abs(this.paramPtr, this.numWeights)) / n;
+    return r;
+  }
+}

@@ -1,0 +1,77 @@
+// Finite-difference gradient checks (STYLE.md 3.9.2). For a single layer we use llm.c's "fakeloss":
+// L = Σ out ⊙ g for a fixed random g, so dL/dout = g; every analytic dL/dparam and dL/dinp is compared
+// with a central difference (L(p + h) − L(p − h)) / 2h computed in float64 from f32 forwards.
+import { expect } from "vitest";
+import type { Engine, Ptr } from "../src/wasm/engine.js";
+import type { Layer, Param } from "../src/layers/layer.js";
+import { Rng } from "../src/rng.js";
+import { RefRng } from "./helpers.js";
+
+/** Symmetric relative error with an absolute floor, for gradients that are tiny. */
+export function gradErr(analytic: ArrayLike<number>, numeric: ArrayLike<number>, floor = 1e-3): number {
+  let worst = 0;
+  for (let i = 0; i < analytic.length; i++) {
+    const den = Math.max(Math.abs(analytic[i]) + Math.abs(numeric[i]), floor);
+    worst = Math.max(worst, Math.abs(analytic[i] - numeric[i]) / den);
+  }
+  return worst;
+}
+
+/**
+ * Checks a layer's backward against central differences. The layer is allocated for B examples and
+ * its params (if any) laid out here in a scratch params/grads pair.
+ */
+export function checkLayerGradients(e: Engine, layer: Layer, B: number, seed = 1, opts: { h?: number; tol?: number; inputRange?: [number, number] } = {}): void {
+  const h = opts.h ?? 1e-2;
+  const tol = opts.tol ?? 1e-2;
+  const r = new RefRng(seed);
+  const specs = layer.paramSpecs();
+  const sizes = specs.map((s) => s.shape.reduce((a, b) => a * b, 1));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const pv = e.alloc(Math.max(total, 1));
+  const pg = e.alloc(Math.max(total, 1));
+  let off = 0;
+  const params: Param[] = specs.map((s, i) => {
+    const p = { name: s.name, shape: s.shape, size: sizes[i], decay: s.decay, value: pv + 4 * off, grad: pg + 4 * off };
+    off += sizes[i];
+    return p;
+  });
+  layer.bind(params);
+  const rng = new Rng(e, seed);
+  layer.init(rng, "default");
+  layer.allocate(e, B);
+  const nIn = B * layer.inSize;
+  const nOut = B * layer.outSize;
+  const [lo, hi] = opts.inputRange ?? [-1, 1];
+  const x = e.allocFrom(r.array(nIn, lo, hi));
+  const g = Float64Array.from(r.array(nOut));
+  const mode = { training: false, rng };
+  const loss = (): number => {
+    const out = e.f32(layer.forward(x, B, mode), nOut);
+    let s = 0;
+    for (let i = 0; i < nOut; i++) s += out[i] * g[i];
+    return s;
+  };
+  loss();
+  const dout = e.allocFrom(g);
+  e.k.fill(pg, 0, Math.max(total, 1));
+  const dinpPtr: Ptr = layer.backward(dout, B, true);
+  const dinp = e.read(dinpPtr, nIn);
+  const dparams = e.read(pg, total);
+  const numeric = (ptr: Ptr, n: number): Float64Array => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = e.f32(ptr, n);
+      const old = v[i];
+      v[i] = old + h;
+      const up = loss();
+      e.f32(ptr, n)[i] = old - h;
+      const down = loss();
+      e.f32(ptr, n)[i] = old;
+      out[i] = (up - down) / (2 * h);
+    }
+    return out;
+  };
+  expect(gradErr(dinp, numeric(x, nIn)), "dL/dinp").toBeLessThan(tol);
+  if (total > 0) expect(gradErr(dparams, numeric(pv, total)), "dL/dparams").toBeLessThan(tol);
+}
