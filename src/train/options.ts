@@ -9,7 +9,7 @@ import type { Trainer } from "./sgd.js";
 /** Learning-rate schedules: the book's halve-on-plateau, fixed steps, or exponential decay. */
 export type Schedule =
   | { type: "constant" }
-  /** η ← factor·η (default ½) each time validation accuracy has not improved for `patience` epochs; stop when η < minFraction·η₀ (default 1/128). */
+  /** η ← factor·η (default ½) each time validation accuracy has not improved for `patience` epochs; stop when η has fallen to minFraction·η₀ (default 1/128; the book also uses 1/1024). */
   | { type: "plateau"; patience: number; factor?: number; minFraction?: number }
   /** η ← factor·η every `every` epochs. */
   | { type: "step"; every: number; factor: number }

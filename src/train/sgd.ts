@@ -155,8 +155,8 @@ export class Trainer {
     if (s?.type === "plateau" && this.sinceBest >= s.patience) {
       this.eta *= s.factor ?? 0.5;
       this.sinceBest = 0;
-      if (this.eta < opts.eta * (s.minFraction ?? 1 / 128)) {
-        this.finish("schedule", `η fell below ${s.minFraction ?? 1 / 128} of its start after epoch ${rec.epoch}`);
+      if (this.eta <= opts.eta * (s.minFraction ?? 1 / 128) * (1 + 1e-12)) {
+        this.finish("schedule", `η fell to ${s.minFraction ?? 1 / 128} of its start after epoch ${rec.epoch}`);
         return;
       }
     } else if (s?.type === "step" && this.epoch % s.every === 0) this.eta *= s.factor;
