@@ -1,0 +1,48 @@
+/**
+ * Architecture strings, for the CLI and the demo: either Nielsen's sizes ("784-30-10", "784,30,10")
+ * or a list of layer tokens ("fc100-softmax10", "fc30:relu-dropout0.5-sigmoid10"):
+ *   fcN[:act]   dense N followed by an activation (the hidden activation unless :act is given)
+ *   softmaxN    dense N followed by softmax          sigmoidN / tanhN / reluN / linearN: dense N + that
+ *   dropoutP    dropout with rate P on what comes before
+ * The input size comes from the data, so "fc30-sigmoid10" on MNIST is [784, 30, 10].
+ */
+import { checkActivation, type ActivationName } from "./activation.js";
+import type { LayerSpec } from "./layer.js";
+
+/** Turns an architecture string into layer specs (see the file header for the grammar). */
+export function parseArch(arch: string, opts: { activation?: ActivationName; output?: ActivationName | "softmax"; inputSize?: number } = {}): LayerSpec[] {
+  const text = String(arch).trim();
+  if (!text) throw new TypeError("simdnet: empty architecture string");
+  const hidden = checkActivation(opts.activation ?? "sigmoid");
+  if (/^\d+([,-]\d+)+$/.test(text)) {
+    const sizes = text.split(/[,-]/).map(Number);
+    if (opts.inputSize !== undefined && sizes[0] !== opts.inputSize) {
+      throw new RangeError(`simdnet: architecture ${text} starts with ${sizes[0]} inputs but the data has ${opts.inputSize} per example`);
+    }
+    const out = opts.output ?? "sigmoid";
+    return sizes.slice(1).flatMap((n, i): LayerSpec[] => {
+      const last = i === sizes.length - 2;
+      const dense: LayerSpec = { type: "dense", outputs: n };
+      if (!last) return [dense, { type: "activation", fn: hidden }];
+      return [dense, out === "softmax" ? { type: "softmax" } : { type: "activation", fn: checkActivation(out) }];
+    });
+  }
+  const specs: LayerSpec[] = [];
+  for (const tok of text.split("-")) {
+    let m: RegExpMatchArray | null;
+    if ((m = tok.match(/^fc(\d+)(?::(\w+))?$/))) {
+      specs.push({ type: "dense", outputs: Number(m[1]) }, { type: "activation", fn: m[2] ? checkActivation(m[2] === "linear" ? "identity" : m[2]) : hidden });
+    } else if ((m = tok.match(/^softmax(\d+)$/))) {
+      specs.push({ type: "dense", outputs: Number(m[1]) }, { type: "softmax" });
+    } else if ((m = tok.match(/^(sigmoid|tanh|relu|linear|identity)(\d+)$/))) {
+      specs.push({ type: "dense", outputs: Number(m[2]) }, { type: "activation", fn: m[1] === "linear" ? "identity" : m[1] });
+    } else if ((m = tok.match(/^drop(?:out)?(0?\.\d+|0)$/))) {
+      specs.push({ type: "dropout", rate: Number(m[1]) });
+    } else {
+      throw new TypeError(
+        `simdnet: cannot read architecture token ${JSON.stringify(tok)} in ${JSON.stringify(text)}; expected fcN[:act], softmaxN, sigmoidN, tanhN, reluN, linearN, dropoutP, or sizes like 784-30-10`,
+      );
+    }
+  }
+  return specs;
+}
