@@ -1,0 +1,100 @@
+/**
+ * Node-only: the full MNIST from a directory of IDX files (gzipped or not), split as in the book:
+ * training = the first 50,000 of the training file, validation = its last 10,000, test = t10k.
+ * Not for browser bundles (it imports node:fs and node:zlib).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+import type { Shape } from "../tensor.js";
+import type { DataSet } from "./dataset.js";
+import type { MnistSplit } from "./mnist.js";
+import { idxDataSet, isGzip, parseIdxImages, parseIdxLabels } from "./idx.js";
+
+/** The four standard MNIST file names (each may also be present with a .gz suffix). */
+export const MNIST_FILES = {
+  trainImages: "train-images-idx3-ubyte",
+  trainLabels: "train-labels-idx1-ubyte",
+  testImages: "t10k-images-idx3-ubyte",
+  testLabels: "t10k-labels-idx1-ubyte",
+} as const;
+
+/** Options for {@link loadIdxDir}. */
+export interface LoadIdxDirOptions {
+  /** How many examples at the end of the training file become validation data (default 10,000). */
+  readonly validationSize?: number;
+  /** Per-example input shape: default [784]; [1, 28, 28] for a conv net. */
+  readonly shape?: Shape;
+}
+
+/** Which path holds `name` in `dir`: the plain file, else name.gz, else undefined. */
+function findFile(dir: string, name: string): string | undefined {
+  for (const candidate of [name, `${name}.gz`]) {
+    const path = join(dir, candidate);
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+function readMaybeGzipped(path: string): Uint8Array {
+  const raw = new Uint8Array(readFileSync(path));
+  if (!isGzip(raw)) return raw;
+  try {
+    return new Uint8Array(gunzipSync(raw));
+  } catch (err) {
+    throw new Error(`simdnet: ${path} is not valid gzip data: ${String(err)}`);
+  }
+}
+
+function labelled<T>(path: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new Error(`${(err as Error).message} (in ${path})`);
+  }
+}
+
+/**
+ * Loads MNIST from `dir` (a path or a file: URL) holding train-images-idx3-ubyte, train-labels-idx1-ubyte,
+ * t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each optionally gzipped (.gz). Inputs stay u8
+ * (scale 1/255). Throws an error naming every missing file.
+ */
+export function loadIdxDir(dir: string | URL, options: LoadIdxDirOptions = {}): MnistSplit {
+  const path = dir instanceof URL ? fileURLToPath(dir) : dir;
+  const found: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const [key, name] of Object.entries(MNIST_FILES)) {
+    const file = findFile(path, name);
+    if (file) found[key] = file;
+    else missing.push(`${name}(.gz)`);
+  }
+  if (missing.length > 0) {
+    throw new Error(`simdnet: MNIST directory ${path} is missing ${missing.join(", ")}`);
+  }
+  const load = (imagesKey: string, labelsKey: string): DataSet => {
+    const images = labelled(found[imagesKey], () => parseIdxImages(readMaybeGzipped(found[imagesKey])));
+    const labels = labelled(found[labelsKey], () => parseIdxLabels(readMaybeGzipped(found[labelsKey])));
+    return labelled(`${found[imagesKey]} and ${found[labelsKey]}`, () => idxDataSet(images, labels, { shape: options.shape }));
+  };
+  const train = load("trainImages", "trainLabels");
+  const test = load("testImages", "testLabels");
+  const validationSize = options.validationSize ?? 10_000;
+  if (!Number.isInteger(validationSize) || validationSize < 0 || validationSize > train.n) {
+    throw new RangeError(`simdnet: validationSize must be an integer in [0, ${train.n}], got ${validationSize}`);
+  }
+  const cut = train.n - validationSize;
+  return { training: range(train, 0, cut), validation: range(train, cut, train.n), test };
+}
+
+/** Examples [start, end) of a u8 IDX data set, as views (training and validation share one buffer). */
+function range(d: DataSet, start: number, end: number): DataSet {
+  const size = d.inputShape.reduce((a, b) => a * b, 1);
+  return {
+    n: end - start,
+    inputShape: d.inputShape,
+    inputs: d.inputs.subarray(start * size, end * size),
+    scale: d.scale,
+    labels: d.labels?.subarray(start, end),
+  };
+}
