@@ -19,3 +19,10 @@ export { sgd, Trainer, type SgdOptions, type History, type EpochRecord, type Tra
 export { type DataSet, validateDataSet } from "./data/dataset.js";
 export { serializeModel, deserializeModel, toNetwork2Json, loadNetwork2Json, type ModelHeader } from "./io/model.js";
 export { pack, unpack } from "./io/pack.js";
+export { loadEmbeddedMnist, parseEmbedded, type MnistSplit, type EmbeddedMnistOptions } from "./data/mnist.js";
+export { parseIdxImages, parseIdxLabels, parseIdxPair, gunzip } from "./data/idx.js";
+export { expandWithShifts, rotate } from "./data/expand.js";
+export { subset, splitDataSet } from "./data/split.js";
+export { head } from "./data/dataset.js";
+export { parseArch } from "./layers/arch.js";
+export { broadStrategy, gridSearch, randomSearch, type Trial, type TuneSetup, type Space } from "./train/tune.js";

@@ -1,0 +1,118 @@
+/**
+ * The book's reproduction ladder on the full MNIST: `npm run reproduce -- mlp [--data DIR] [--only N]`.
+ * Each row trains with the book's settings, checkpoints after every epoch under runs/ (rerunning the
+ * script resumes unfinished rows and skips finished ones), and prints the test accuracy of the best
+ * validation epoch beside the book's figure, with wall time and examples/s. Results go to
+ * runs/reproduce-<ladder>.json and a Markdown table to runs/reproduce-<ladder>.md.
+ */
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { createEngine } from "../src/wasm/engine.js";
+import { Network, type NetworkOptions } from "../src/network.js";
+import { Trainer, type TrainState } from "../src/train/sgd.js";
+import type { SgdOptions } from "../src/train/options.js";
+import { loadIdxDir } from "../src/data/node.js";
+import { subset } from "../src/data/split.js";
+import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from "../src/io/node.js";
+import type { DataSet } from "../src/data/dataset.js";
+
+interface Row {
+  name: string;
+  book: number;
+  sizes: number[];
+  net: NetworkOptions;
+  sgd: Omit<SgdOptions, "evaluationData">;
+  trainSize?: number;
+}
+
+// The book's settings: chapter 1 uses network.py (quadratic cost, N(0,1) init); chapter 3's runs use
+// network2.py with large_weight_initializer until the initialization section.
+const MLP: Row[] = [
+  { name: "[784,30,10] quadratic η=3.0 m=10, 30 epochs (ch. 1)", book: 95.42, sizes: [784, 30, 10], net: { cost: "quadratic", init: "large" }, sgd: { epochs: 30, batchSize: 10, eta: 3.0 } },
+  { name: "[784,100,10] quadratic η=3.0 m=10, 30 epochs (ch. 1)", book: 96.59, sizes: [784, 100, 10], net: { cost: "quadratic", init: "large" }, sgd: { epochs: 30, batchSize: 10, eta: 3.0 } },
+  { name: "[784,30,10] cross-entropy η=0.5, 30 epochs (ch. 3)", book: 95.49, sizes: [784, 30, 10], net: { cost: "cross-entropy", init: "large" }, sgd: { epochs: 30, batchSize: 10, eta: 0.5 } },
+  { name: "[784,100,10] cross-entropy λ=5.0 η=0.1, 60 epochs (ch. 3)", book: 98.04, sizes: [784, 100, 10], net: { cost: "cross-entropy", init: "large" }, sgd: { epochs: 60, batchSize: 10, eta: 0.1, lambda: 5.0 } },
+  { name: "1,000 images, [784,30,10] CE η=0.5, 400 epochs, no λ (overfits)", book: 82.27, sizes: [784, 30, 10], net: { cost: "cross-entropy", init: "large" }, sgd: { epochs: 400, batchSize: 10, eta: 0.5 }, trainSize: 1000 },
+  { name: "1,000 images, [784,30,10] CE η=0.5, 400 epochs, λ=0.1", book: 87.1, sizes: [784, 30, 10], net: { cost: "cross-entropy", init: "large" }, sgd: { epochs: 400, batchSize: 10, eta: 0.5, lambda: 0.1 }, trainSize: 1000 },
+];
+
+const LADDERS: Record<string, Row[]> = { mlp: MLP };
+
+interface Result {
+  name: string;
+  book: number;
+  ours: number;
+  bestEpoch: number;
+  epochs: number;
+  seconds: number;
+  examplesPerSecond: number;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { data: { type: "string" }, only: { type: "string" }, seed: { type: "string", default: "0" } } });
+  const ladder = positionals[0] ?? "mlp";
+  const rows = LADDERS[ladder];
+  if (!rows) throw new Error(`unknown ladder ${JSON.stringify(ladder)}; expected one of ${Object.keys(LADDERS).join(", ")}`);
+  const dir = values.data ?? ["../shared/data/mnist", "/work/shared/data/mnist"].find((d) => existsSync(d));
+  if (!dir) throw new Error("no MNIST directory: pass --data DIR (the full IDX files)");
+  const data = loadIdxDir(dir);
+  const engine = await createEngine();
+  const resultsPath = `runs/reproduce-${ladder}.json`;
+  const results: Record<string, Result> = existsSync(resultsPath) ? JSON.parse(await readFile(resultsPath, "utf8")) : {};
+  console.log(`reproducing the ${ladder} ladder on ${dir} with the ${engine.variant} kernels`);
+  for (const [i, row] of rows.entries()) {
+    if (values.only !== undefined && Number(values.only) !== i) continue;
+    if (results[row.name]) {
+      console.log(`✓ ${row.name}: ${results[row.name].ours.toFixed(2)}% (done earlier)`);
+      continue;
+    }
+    const mark = engine.mark();
+    const training: DataSet = row.trainSize ? subset(data.training, Array.from({ length: row.trainSize }, (_, k) => k)) : data.training;
+    const net = new Network(row.sizes, { ...row.net, engine, seed: Number(values.seed) });
+    const ckpt = `runs/${ladder}-${i}.ckpt`;
+    const resume = existsSync(ckpt) ? (await loadCheckpoint<{ state: TrainState; seconds: number }>(ckpt)) : undefined;
+    let seconds = resume?.seconds ?? 0;
+    let pending: Promise<void> = Promise.resolve();
+    const t0 = performance.now();
+    const trainer = new Trainer(net, training, {
+      ...row.sgd,
+      evaluationData: data.validation,
+      restoreBest: true,
+      resume: resume?.state,
+      onEpoch: (rec, t) => {
+        process.stdout.write(`\r  ${row.name}: epoch ${rec.epoch + 1}/${row.sgd.epochs} val ${(100 * (rec.evaluationAccuracy ?? 0)).toFixed(2)}%   `);
+        pending = saveCheckpoint(ckpt, { state: t.state(), seconds: seconds + (performance.now() - t0) / 1000 });
+      },
+    });
+    while (!trainer.done) {
+      trainer.runEpoch();
+      await pending;
+    }
+    seconds += (performance.now() - t0) / 1000;
+    const h = trainer.history;
+    const test = net.evaluate(data.test); // the best validation epoch's weights (restoreBest)
+    const speeds = h.epochs.slice(resume ? resume.state.epoch : 0).map((r) => r.examplesPerSecond).sort((a, b) => a - b);
+    const r: Result = { name: row.name, book: row.book, ours: 100 * test.accuracy, bestEpoch: h.bestEpoch, epochs: h.epochs.length, seconds, examplesPerSecond: speeds[Math.floor(speeds.length / 2)] ?? NaN };
+    results[row.name] = r;
+    await writeFileAtomic(resultsPath, JSON.stringify(results, null, 2));
+    const diff = r.ours - r.book;
+    console.log(`\r${diff >= -0.3 ? "✓" : "✗"} ${row.name}: ${r.ours.toFixed(2)}% (book ${r.book}%, ${diff >= 0 ? "+" : ""}${diff.toFixed(2)}) best epoch ${r.bestEpoch}, ${r.seconds.toFixed(0)} s, ${Math.round(r.examplesPerSecond).toLocaleString("en-US")} examples/s`);
+    engine.release(mark);
+  }
+  const md = [
+    "| run | book | simdnet | Δ | best epoch | wall time | examples/s |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...rows.filter((row) => results[row.name]).map((row) => {
+      const r = results[row.name];
+      return `| ${r.name} | ${r.book.toFixed(2)}% | ${r.ours.toFixed(2)}% | ${(r.ours - r.book >= 0 ? "+" : "") + (r.ours - r.book).toFixed(2)} | ${r.bestEpoch} | ${r.seconds.toFixed(0)} s | ${Math.round(r.examplesPerSecond).toLocaleString("en-US")} |`;
+    }),
+  ].join("\n");
+  await writeFileAtomic(`runs/reproduce-${ladder}.md`, md + "\n");
+  console.log(`\n${md}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
