@@ -58,7 +58,9 @@ async function main(): Promise<void> {
   if (!dir) throw new Error("no MNIST directory: pass --data DIR (the full IDX files)");
   const data = loadIdxDir(dir);
   const engine = await createEngine();
-  const resultsPath = `runs/reproduce-${ladder}.json`;
+  const seed = Number(values.seed);
+  const tag = seed ? `${ladder}-seed${seed}` : ladder;
+  const resultsPath = `runs/reproduce-${tag}.json`;
   const results: Record<string, Result> = existsSync(resultsPath) ? JSON.parse(await readFile(resultsPath, "utf8")) : {};
   console.log(`reproducing the ${ladder} ladder on ${dir} with the ${engine.variant} kernels`);
   for (const [i, row] of rows.entries()) {
@@ -69,8 +71,8 @@ async function main(): Promise<void> {
     }
     const mark = engine.mark();
     const training: DataSet = row.trainSize ? subset(data.training, Array.from({ length: row.trainSize }, (_, k) => k)) : data.training;
-    const net = new Network(row.sizes, { ...row.net, engine, seed: Number(values.seed) });
-    const ckpt = `runs/${ladder}-${i}.ckpt`;
+    const net = new Network(row.sizes, { ...row.net, engine, seed });
+    const ckpt = `runs/${tag}-${i}.ckpt`;
     const resume = existsSync(ckpt) ? (await loadCheckpoint<{ state: TrainState; seconds: number }>(ckpt)) : undefined;
     let seconds = resume?.seconds ?? 0;
     let pending: Promise<void> = Promise.resolve();
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
       return `| ${r.name} | ${r.book.toFixed(2)}% | ${r.ours.toFixed(2)}% | ${(r.ours - r.book >= 0 ? "+" : "") + (r.ours - r.book).toFixed(2)} | ${r.bestEpoch} | ${r.seconds.toFixed(0)} s | ${Math.round(r.examplesPerSecond).toLocaleString("en-US")} |`;
     }),
   ].join("\n");
-  await writeFileAtomic(`runs/reproduce-${ladder}.md`, md + "\n");
+  await writeFileAtomic(`runs/reproduce-${tag}.md`, md + "\n");
   console.log(`\n${md}`);
 }
 

@@ -13,6 +13,7 @@ export async function tune(flags: Flags, log: (s: string) => void = console.log)
   const row = (t: Trial) =>
     log(`${t.phase.padEnd(12)} ${String(t.eta).padStart(7)} ${String(t.lambda).padStart(8)}   ${t.trainingCosts.map((c) => (Number.isFinite(c) ? c.toFixed(4) : "NaN")).join(" → ").padEnd(36)} ${(100 * t.validationAccuracy).toFixed(2).padStart(7)}%   ${t.decreasing ? "yes" : "no"}`);
   const r = broadStrategy({
+    engine,
     build: () => buildNetwork(flags, data.training.inputShape, engine),
     training: data.training,
     validation: data.validation,

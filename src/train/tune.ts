@@ -5,6 +5,7 @@
  * grid and seeded random searches. Every trial builds a fresh network and frees it afterwards.
  */
 import type { Network } from "../network.js";
+import type { Engine } from "../wasm/engine.js";
 import type { DataSet } from "../data/dataset.js";
 import { sgd } from "./sgd.js";
 import type { SgdOptions } from "./options.js";
@@ -22,7 +23,9 @@ export interface Trial {
 }
 
 export interface TuneSetup {
-  /** Builds a fresh network (same architecture and seed every time). */
+  /** The engine the networks are built on: each trial's allocations are released afterwards. */
+  engine: Engine;
+  /** Builds a fresh network on that engine (same architecture and seed every time). */
   build: () => Network;
   training: DataSet;
   validation: DataSet;
@@ -33,9 +36,8 @@ export interface TuneSetup {
 }
 
 function runTrial(s: TuneSetup, phase: string, eta: number, lambda: number, batchSize = s.batchSize ?? 10): Trial {
+  const mark = s.engine.mark();
   const net = s.build();
-  const e = net.engine;
-  const mark = e.mark();
   try {
     const opts: SgdOptions = { epochs: s.epochs ?? 3, batchSize, eta, lambda, evaluationData: s.validation, monitorTrainingCost: true };
     const h = sgd(net, s.training, opts);
@@ -47,7 +49,7 @@ function runTrial(s: TuneSetup, phase: string, eta: number, lambda: number, batc
     s.onTrial?.(t);
     return t;
   } finally {
-    e.release(mark);
+    s.engine.release(mark);
   }
 }
 
