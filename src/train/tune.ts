@@ -16,6 +16,7 @@ export interface Trial {
   eta: number;
   lambda: number;
   batchSize: number;
+  /** The training cost before the first epoch, then after each epoch. */
   trainingCosts: number[];
   validationAccuracy: number;
   /** For η trials: did the training cost fall every epoch? */
@@ -40,12 +41,13 @@ function runTrial(s: TuneSetup, phase: string, eta: number, lambda: number, batc
   const net = s.build();
   try {
     const opts: SgdOptions = { epochs: s.epochs ?? 3, batchSize, eta, lambda, evaluationData: s.validation, monitorTrainingCost: true };
+    const initial = net.evaluate(s.training, { lambda }).cost;
     const h = sgd(net, s.training, opts);
     const costs = h.epochs.map((r) => r.trainingCost ?? NaN);
     const acc = h.epochs.at(-1)?.evaluationAccuracy ?? NaN;
-    // "decreasing": the cost fell in every epoch, from the untrained network's cost, and never diverged
-    const decreasing = h.stopReason !== "diverged" && costs.every((c, i) => Number.isFinite(c) && (i === 0 || c < costs[i - 1]));
-    const t: Trial = { phase, eta, lambda, batchSize, trainingCosts: costs, validationAccuracy: acc, decreasing };
+    // "decreasing": the cost fell in every epoch, starting from the untrained network's, and never diverged
+    const decreasing = h.stopReason !== "diverged" && costs.every((c, i) => Number.isFinite(c) && c < (i === 0 ? initial : costs[i - 1]));
+    const t: Trial = { phase, eta, lambda, batchSize, trainingCosts: [initial, ...costs], validationAccuracy: acc, decreasing };
     s.onTrial?.(t);
     return t;
   } finally {
@@ -57,13 +59,17 @@ function runTrial(s: TuneSetup, phase: string, eta: number, lambda: number, batc
 export function broadStrategy(s: TuneSetup, etas: readonly number[] = [0.01, 0.1, 1, 10, 100]): { trials: Trial[]; eta: number; lambda: number; threshold: number } {
   const trials: Trial[] = [];
   let threshold = etas[etas.length - 1];
+  let previous = Infinity;
   for (const eta of etas) {
     const t = runTrial(s, "η threshold", eta, 0);
     trials.push(t);
-    if (!t.decreasing) {
+    const final = t.trainingCosts[t.trainingCosts.length - 1];
+    // past the threshold the cost oscillates or rises, or at least ends above what a smaller η reached
+    if (!t.decreasing || !(final <= previous)) {
       threshold = eta;
       break;
     }
+    previous = final;
   }
   const eta = threshold / 2;
   // λ: start at 1.0, then go by factors of 10 in whichever direction improves validation accuracy
@@ -71,7 +77,7 @@ export function broadStrategy(s: TuneSetup, etas: readonly number[] = [0.01, 0.1
   trials.push(best);
   for (const factor of [10, 0.1]) {
     for (;;) {
-      const t = runTrial(s, "λ search", eta, best.lambda * factor);
+      const t = runTrial(s, "λ search", eta, +(best.lambda * factor).toPrecision(6));
       trials.push(t);
       if (!(t.validationAccuracy > best.validationAccuracy)) break;
       best = t;
