@@ -1,0 +1,9 @@
+import { defineConfig } from "vite";
+
+// The demo (demo/) as a static site. Keep .wasm and the digit data as files (vite would inline assets
+// under 4 KB as data URLs), and let the library find them with `new URL(…, import.meta.url)`.
+export default defineConfig({
+  root: "demo",
+  build: { outDir: "../dist/demo", emptyOutDir: true, assetsInlineLimit: 0, target: "es2022" },
+  server: { fs: { allow: [".."] } },
+});
