@@ -1,0 +1,96 @@
+/**
+ * `npm run bench`: runs every benchmark section in order and prints their Markdown (ready to paste into
+ * the README). Each section is a function of the shared context that returns Markdown lines; add one
+ * by appending it to SECTIONS. With `--json [file]` the raw numbers also go to bench/results/.
+ *
+ * Node 20 validates relaxed SIMD only with --experimental-wasm-relaxed-simd, which the npm script passes.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { gemmSection } from "./gemm.js";
+import { peakSection, type Peak } from "./peak.js";
+
+/** What sections share: the measured peak (for "% of peak" columns) and the JSON record. */
+export interface BenchContext {
+  peak?: Peak;
+  /** Raw results by section name, written out with --json. */
+  json: Record<string, unknown>;
+}
+
+/** One benchmark section: measures, records into ctx.json, returns Markdown lines. */
+export type Section = (ctx: BenchContext) => Promise<string[]>;
+
+const SECTIONS: Section[] = [peakSection, gemmSection];
+
+/** The median of xs (the upper one for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+/** Options for {@link secondsPerCall}. */
+export interface TimeOptions {
+  /** Timed samples; the median is reported (default 7). */
+  samples?: number;
+  /** Each sample repeats the call until it lasts about this long (default 15 ms). */
+  minMs?: number;
+  /** Untimed calls first, for at least this long (default 60 ms). */
+  warmMs?: number;
+}
+
+/**
+ * The median time of one call of fn, in seconds. Warm-up comes first: a wasm function starts in the
+ * baseline compiler (Liftoff) and wasm has no on-stack replacement, so early calls are slow. Each
+ * sample then repeats fn enough times to last minMs, so the timer's resolution does not matter.
+ */
+export function secondsPerCall(fn: () => void, opts: TimeOptions = {}): number {
+  const { samples = 7, minMs = 15, warmMs = 60 } = opts;
+  let calls = 0;
+  const t0 = performance.now();
+  do {
+    fn();
+    calls++;
+  } while (performance.now() - t0 < warmMs || calls < 2);
+  const reps = Math.max(1, Math.ceil(minMs / ((performance.now() - t0) / calls)));
+  const times: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    const t = performance.now();
+    for (let r = 0; r < reps; r++) fn();
+    times.push((performance.now() - t) / reps / 1000);
+  }
+  return median(times);
+}
+
+/** This machine and runtime, for the table's caption and the JSON record. */
+export function machine(): string {
+  const cpu = cpus();
+  return `${cpu[0]?.model ?? "unknown CPU"} (${cpu.length} cores), Node ${process.version}, V8 ${process.versions.v8}`;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const ctx: BenchContext = { json: { machine: machine(), date: new Date().toISOString() } };
+  const t0 = performance.now();
+  for (const section of SECTIONS) {
+    const lines = await section(ctx);
+    if (lines.length > 0) console.log(lines.join("\n") + "\n");
+  }
+  console.log(`(${((performance.now() - t0) / 1000).toFixed(0)} s in all)`);
+  const at = args.indexOf("--json");
+  if (at >= 0) {
+    const root = join(dirname(fileURLToPath(import.meta.url)), "results");
+    const file = args[at + 1] ?? join(root, `bench-${(ctx.json.date as string).replace(/[:.]/g, "-")}.json`);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(ctx.json, null, 2) + "\n");
+    console.log(`results: ${file}`);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
