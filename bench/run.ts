@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gemmSection } from "./gemm.js";
 import { peakSection, type Peak } from "./peak.js";
+import { mlpSection } from "./mlp.js";
 
 /** What sections share: the measured peak (for "% of peak" columns) and the JSON record. */
 export interface BenchContext {
@@ -22,7 +23,7 @@ export interface BenchContext {
 /** One benchmark section: measures, records into ctx.json, returns Markdown lines. */
 export type Section = (ctx: BenchContext) => Promise<string[]>;
 
-const SECTIONS: Section[] = [peakSection, gemmSection];
+const SECTIONS: Section[] = [peakSection, gemmSection, mlpSection];
 
 /** The median of xs (the upper one for an even count). */
 export function median(xs: readonly number[]): number {
