@@ -97,10 +97,12 @@ type Tf = typeof import("@tensorflow/tfjs-core");
 
 async function loadTf(): Promise<Tf | null> {
   try {
-    const tf = await import("@tensorflow/tfjs-core");
-    const wasm = await import("@tensorflow/tfjs-backend-wasm");
-    const dir = join(dirname(createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm")), "/");
-    wasm.setWasmPaths(dir.endsWith("/") ? dir : dir + "/");
+    // CommonJS builds: tfjs-core's ESM build cannot import its gradient registrations under Node.
+    const require = createRequire(import.meta.url);
+    const tf = require("@tensorflow/tfjs-core") as Tf;
+    require("@tensorflow/tfjs-core/dist/register_all_gradients");
+    const wasm = require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
+    wasm.setWasmPaths(join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm")), "/"));
     tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
     await tf.setBackend("wasm");
     await tf.ready();

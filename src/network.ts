@@ -246,9 +246,6 @@ export class Network {
     if (inputs.length === 0 || inputs.length % size !== 0) {
       throw new RangeError(`simdnet: feedforward got ${inputs.length} values; expected a non-empty multiple of the network's ${size} inputs`);
     }
-    for (let i = 0; i < inputs.length; i++) {
-      if (!Number.isFinite(inputs[i])) throw new RangeError(`simdnet: feedforward input ${i} is ${inputs[i]}; inputs must be finite`);
-    }
     const count = inputs.length / size;
     this.prepare(Math.min(count, 256));
     const out = new Float32Array(count * this.outputSize);
@@ -256,6 +253,11 @@ export class Network {
     for (let s = 0; s < count; s += this.capacity) {
       const B = Math.min(this.capacity, count - s);
       this.engine.write(this.xBuf, arr.subarray(s * size, (s + B) * size));
+      // NaN/Inf check by kernel (a JS loop over every input would cost as much as the network)
+      if (this.engine.k.count_nonfinite(this.xBuf, B * size) > 0) {
+        const i = arr.subarray(s * size, (s + B) * size).findIndex((v) => !Number.isFinite(v)) + s * size;
+        throw new RangeError(`simdnet: feedforward input ${i} is ${arr[i]}; inputs must be finite`);
+      }
       const o = this.forwardPtr(this.xBuf, B);
       out.set(this.engine.f32(o, B * this.outputSize), s * this.outputSize);
     }

@@ -5,7 +5,7 @@
 // blocks of MR-row panels (the transposes happen while packing), and an MR x 8 register-blocked
 // micro-kernel multiplies one A panel by one B panel. gemm_simple is the unpacked SIMD loop, kept as
 // the baseline the benchmark (bench/gemm.ts) compares against.
-import { at, dot, madd, fmadd, axpy_inline } from "./util";
+import { at, dot, hsum, madd, fmadd, axpy_inline } from "./util";
 
 // The micro-kernel holds an MR x 8 tile of C in 2*MR f32x4 registers; V8 gives wasm 15 xmm registers.
 // TurboFan in Node 20 (V8 11.3) hoists every load of the loop body above the first madd, so the
@@ -31,6 +31,18 @@ export function gemm(c: usize, a: usize, b: usize, scratch: usize, M: i32, N: i3
   if (M == 0 || N == 0) return;
   if (K == 0 || alpha == 0) { // nothing to add: C = beta * C
     scale(c, M * N, beta);
+    return;
+  }
+  // One or two rows times Bᵀ (inference on a single example: x · Wᵀ) is a row of dot products over
+  // contiguous rows of both operands; packing B would cost more than the multiply itself.
+  if (M <= 2 && transA == 0 && transB == 1) {
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++) {
+        const cij = at(c, i * N + j);
+        const v = alpha * dot4(at(a, i * K), at(b, j * K), K);
+        store<f32>(cij, beta == 0 ? v : v + beta * load<f32>(cij));
+      }
+    }
     return;
   }
   // op(A)(i,k) is element i * ars + k * aks of a; op(B)(k,j) is element j * brs + k * bks of b.
@@ -59,6 +71,22 @@ export function gemm(c: usize, a: usize, b: usize, scratch: usize, M: i32, N: i3
       }
     }
   }
+}
+
+/** sum_k x[k] * y[k] with four independent accumulators (one would wait on FMA latency). */
+function dot4(x: usize, y: usize, K: i32): f32 {
+  let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+  let k = 0;
+  for (; k + 16 <= K; k += 16) {
+    a0 = madd(v128.load(at(x, k)), v128.load(at(y, k)), a0);
+    a1 = madd(v128.load(at(x, k + 4)), v128.load(at(y, k + 4)), a1);
+    a2 = madd(v128.load(at(x, k + 8)), v128.load(at(y, k + 8)), a2);
+    a3 = madd(v128.load(at(x, k + 12)), v128.load(at(y, k + 12)), a3);
+  }
+  for (; k + 4 <= K; k += 4) a0 = madd(v128.load(at(x, k)), v128.load(at(y, k)), a0);
+  let s = hsum(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
+  for (; k < K; k++) s += load<f32>(at(x, k)) * load<f32>(at(y, k));
+  return s;
 }
 
 /** The block size for n split into ceil(n / most) equal blocks, rounded up to a multiple of unit. */
