@@ -20,6 +20,16 @@ export function engine(variant: Variant = "plain"): Promise<Engine> {
   return e;
 }
 
+/** Runs fn and frees whatever it allocated in the engine's arena. */
+export function scoped<T>(e: Engine, fn: () => T): T {
+  const mark = e.mark();
+  try {
+    return fn();
+  } finally {
+    e.release(mark);
+  }
+}
+
 /** Sizes around the 4-lane SIMD width and the 6x8 / 4x8 GEMM tiles. */
 export const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 67] as const;
 

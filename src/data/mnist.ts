@@ -4,6 +4,7 @@
  * 1,000). Layout: "SNMN", then version, count, rows, cols (u32 little-endian), count u8 labels, then
  * count·rows·cols u8 pixels. Read with node:fs for file: URLs and fetch otherwise, like src/wasm/load.ts.
  */
+import { readUrl } from "../wasm/load.js";
 import type { Shape } from "../tensor.js";
 import type { DataSet } from "./dataset.js";
 import { imageShape } from "./idx.js";
@@ -63,26 +64,11 @@ let cached: Promise<Uint8Array> | undefined;
 
 /** The bytes of build/mnist-embedded.bin, read once: node:fs for file: URLs, fetch for anything else. */
 export function readEmbeddedBytes(): Promise<Uint8Array> {
-  cached ??= readUrl(embeddedMnistUrl()).catch((err: unknown) => {
+  cached ??= readUrl(embeddedMnistUrl(), "the embedded MNIST", "Run `npm run data` to build it.").catch((err: unknown) => {
     cached = undefined; // let a later call retry (e.g. after `npm run data`)
     throw err;
   });
   return cached;
-}
-
-async function readUrl(url: URL): Promise<Uint8Array> {
-  if (url.protocol === "file:") {
-    const fsName = "node:fs/promises";
-    const fs = (await import(/* @vite-ignore */ fsName)) as typeof import("node:fs/promises");
-    try {
-      return new Uint8Array(await fs.readFile(url));
-    } catch (err) {
-      throw new Error(`simdnet: cannot read the embedded MNIST ${url.href}: ${String(err)}. Run \`npm run data\` to build it.`);
-    }
-  }
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`simdnet: fetching the embedded MNIST ${url.href} failed: HTTP ${res.status}. Run \`npm run data\` to build it.`);
-  return new Uint8Array(await res.arrayBuffer());
 }
 
 /** Options for {@link loadEmbeddedMnist}. */

@@ -29,19 +29,22 @@ const NO_SIMD =
   "simdnet: this runtime does not support WebAssembly SIMD (128-bit), which simdnet's kernels need. " +
   "Use Node >= 16.4, Deno, Bun, Chrome/Edge >= 91, Firefox >= 89 or Safari >= 16.4.";
 
-/** Reads a URL's bytes: node:fs for file: URLs, fetch for everything else. */
-async function readUrl(url: URL): Promise<Uint8Array<ArrayBuffer>> {
+/**
+ * Reads a URL's bytes: node:fs for file: URLs, fetch for everything else. `what` names the file in
+ * errors and `fix` says how to make it (the build files are generated, not committed).
+ */
+export async function readUrl(url: URL, what = "the kernel module", fix = "Run `npm run asbuild` to build it."): Promise<Uint8Array<ArrayBuffer>> {
   if (url.protocol === "file:") {
     const fsName = "node:fs/promises";
     const fs = (await import(/* @vite-ignore */ fsName)) as typeof import("node:fs/promises");
     try {
       return new Uint8Array(await fs.readFile(url));
     } catch (err) {
-      throw new Error(`simdnet: cannot read the kernel module ${url.href}: ${String(err)}. Run \`npm run asbuild\` to build it.`);
+      throw new Error(`simdnet: cannot read ${what} ${url.href}: ${String(err)}. ${fix}`);
     }
   }
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`simdnet: fetching the kernel module ${url.href} failed: HTTP ${res.status}`);
+  if (!res.ok) throw new Error(`simdnet: fetching ${what} ${url.href} failed: HTTP ${res.status}. ${fix}`);
   return new Uint8Array(await res.arrayBuffer());
 }
 

@@ -2,19 +2,11 @@
 // the accumulate contract, saturation at extreme inputs, exp accuracy, and body/tail consistency.
 import { describe, expect, it } from "vitest";
 import type { Engine } from "../../src/wasm/engine.js";
-import { engine, expectClose, maxRelErr, RefRng, SIZES, VARIANTS } from "../helpers.js";
+import { engine, expectClose, maxRelErr, RefRng, SIZES, VARIANTS, scoped } from "../helpers.js";
 import {
   backwardRef, mapRef, relu, sigmoid, sigmoidPrime, step, tanhPrime,
 } from "../reference/activation.js";
 
-function scoped<T>(e: Engine, fn: () => T): T {
-  const mark = e.mark();
-  try {
-    return fn();
-  } finally {
-    e.release(mark);
-  }
-}
 
 type Unary = "sigmoid_forward" | "sigmoid_prime" | "tanh_forward" | "tanh_prime" | "relu_forward" | "relu_prime" | "step_forward";
 type Backward = "sigmoid" | "tanh" | "relu";

@@ -2,19 +2,11 @@
 // at every size, saturated activations (a = 0 or 1) and the deltas.
 import { describe, expect, it } from "vitest";
 import type { Engine } from "../../src/wasm/engine.js";
-import { engine, expectClose, RefRng, SIZES, VARIANTS } from "../helpers.js";
+import { engine, expectClose, RefRng, SIZES, VARIANTS, scoped } from "../helpers.js";
 import {
   costDiffRef, crossEntropyCostRef, crossEntropyGradRef, logLikelihoodCostRef, quadraticCostRef, TINY,
 } from "../reference/cost.js";
 
-function scoped<T>(e: Engine, fn: () => T): T {
-  const mark = e.mark();
-  try {
-    return fn();
-  } finally {
-    e.release(mark);
-  }
-}
 
 type Cost = "quadratic_cost" | "cross_entropy_cost" | "log_likelihood_cost";
 type Delta = "cost_diff" | "cross_entropy_grad";

@@ -1,21 +1,12 @@
 // assembly/kernels/elementwise.ts against test/reference/elementwise.ts, for both builds, across sizes
 // around the 4-lane SIMD width (and the 16-byte u8 step).
 import { describe, expect, it } from "vitest";
-import type { Engine } from "../../src/wasm/engine.js";
-import { engine, expectClose, RefRng, SIZES, VARIANTS } from "../helpers.js";
+import { engine, expectClose, RefRng, SIZES, VARIANTS, scoped } from "../helpers.js";
 import {
   axpyRef, biasAddRef, gatherRowsRef, hadamardRef, oneHotRef, scaleRef, u8ToF32Ref,
 } from "../reference/elementwise.js";
 
 /** Runs fn, then frees everything it allocated. */
-function scoped<T>(e: Engine, fn: () => T): T {
-  const mark = e.mark();
-  try {
-    return fn();
-  } finally {
-    e.release(mark);
-  }
-}
 
 const bytes = (rng: RefRng, n: number) => Uint8Array.from({ length: n }, () => rng.nextU32() & 255);
 

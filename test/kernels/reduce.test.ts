@@ -2,19 +2,11 @@
 // accumulate contract), argmax with ties, f64 sums, and non-finite counts.
 import { describe, expect, it } from "vitest";
 import type { Engine } from "../../src/wasm/engine.js";
-import { engine, expectClose, RefRng, SIZES, VARIANTS } from "../helpers.js";
+import { engine, expectClose, RefRng, SIZES, VARIANTS, scoped } from "../helpers.js";
 import {
   colSumRef, countArgmaxEqualRef, countNonfiniteRef, rowArgmaxRef, sumAbsRef, sumSquaresRef,
 } from "../reference/reduce.js";
 
-function scoped<T>(e: Engine, fn: () => T): T {
-  const mark = e.mark();
-  try {
-    return fn();
-  } finally {
-    e.release(mark);
-  }
-}
 
 function argmax(e: Engine, x: ArrayLike<number>, B: number, C: number): Int32Array {
   return scoped(e, () => {

@@ -2,17 +2,9 @@
 // every derived kernel bit for bit (normals within 1 ulp of a JS transcription), and statistics.
 import { describe, expect, it } from "vitest";
 import type { Engine } from "../../src/wasm/engine.js";
-import { engine, RefRng, VARIANTS } from "../helpers.js";
+import { engine, RefRng, VARIANTS, scoped } from "../helpers.js";
 import { refBelow, refDropoutMask, refNormal, refShuffle, refUniform } from "../reference/rng.js";
 
-function scoped<T>(e: Engine, fn: () => T): T {
-  const mark = e.mark();
-  try {
-    return fn();
-  } finally {
-    e.release(mark);
-  }
-}
 
 const SEEDS = [0, 1, 42, 0xdeadbeef, 0xffffffff];
 

@@ -2,17 +2,9 @@
 // steps at every size, sign(0) = 0 for L1, and network2.py's L2-regularised update rule.
 import { describe, expect, it } from "vitest";
 import type { Engine } from "../../src/wasm/engine.js";
-import { engine, expectClose, RefRng, SIZES, VARIANTS } from "../helpers.js";
+import { engine, expectClose, RefRng, SIZES, VARIANTS, scoped } from "../helpers.js";
 import { network2UpdateRef, sgdStepRef, type SgdOptions } from "../reference/sgd.js";
 
-function scoped<T>(e: Engine, fn: () => T): T {
-  const mark = e.mark();
-  try {
-    return fn();
-  } finally {
-    e.release(mark);
-  }
-}
 
 const MODES: [string, SgdOptions, boolean][] = [
   ["plain", { lr: 0.5, l2: 0, l1: 0, momentum: 0, nesterov: false }, false],

@@ -2,17 +2,9 @@
 // the accumulate contract, and rows with |z| up to 1e4.
 import { describe, expect, it } from "vitest";
 import type { Engine } from "../../src/wasm/engine.js";
-import { engine, expectClose, RefRng, SIZES, VARIANTS } from "../helpers.js";
+import { engine, expectClose, RefRng, SIZES, VARIANTS, scoped } from "../helpers.js";
 import { logSoftmaxRef, softmaxBackwardRef, softmaxRef } from "../reference/softmax.js";
 
-function scoped<T>(e: Engine, fn: () => T): T {
-  const mark = e.mark();
-  try {
-    return fn();
-  } finally {
-    e.release(mark);
-  }
-}
 
 type Forward = "softmax_forward" | "log_softmax_forward";
 
