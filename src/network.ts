@@ -100,7 +100,9 @@ export class Network {
     }
     this.layers = layers;
     this.cost = getCost(opts.cost ?? (layers[layers.length - 1] instanceof Softmax ? "log-likelihood" : "cross-entropy"));
-    if (this.cost.name === "log-likelihood" && !(layers[layers.length - 1] instanceof Softmax)) getCost("log-likelihood").grad(this.engine, 0, 0, 0, 0, 0);
+    if (this.cost.name === "log-likelihood" && !(layers[layers.length - 1] instanceof Softmax)) {
+      throw new Error("simdnet: the log-likelihood cost needs a softmax output layer (chapter 3); add one or use cross-entropy");
+    }
 
     // Lay out all decaying params, then the rest, in two identical buffers.
     const specs = layers.flatMap((l, li) => l.paramSpecs().map((s) => ({ ...s, li, size: s.shape.reduce((a, b) => a * b, 1) })));
@@ -242,13 +244,36 @@ export class Network {
    * example-major). Returns a new Float32Array of (count, outputSize).
    */
   feedforward(inputs: ArrayLike<number>): Float32Array {
+    const C = this.outputSize;
+    const out = new Float32Array(this.countExamples(inputs) * C);
+    this.runChunks(inputs, (o, s, B) => out.set(this.engine.f32(o, B * C), s * C));
+    return out;
+  }
+
+  /** The predicted class (argmax of the output) of each example in inputs. */
+  predict(inputs: ArrayLike<number>): Int32Array {
+    const pred = new Int32Array(this.countExamples(inputs));
+    this.runChunks(inputs, (o, s, B) => {
+      this.engine.k.row_argmax(this.labBuf, o, B, this.outputSize);
+      pred.set(this.engine.i32(this.labBuf, B), s);
+    });
+    return pred;
+  }
+
+  /** How many examples inputs holds; throws unless it is a non-empty multiple of inputSize. */
+  private countExamples(inputs: ArrayLike<number>): number {
     const size = this.inputSize;
     if (inputs.length === 0 || inputs.length % size !== 0) {
       throw new RangeError(`simdnet: feedforward got ${inputs.length} values; expected a non-empty multiple of the network's ${size} inputs`);
     }
-    const count = inputs.length / size;
+    return inputs.length / size;
+  }
+
+  /** Forwards inputs in chunks of the batch capacity; `use` gets each chunk's output pointer. */
+  private runChunks(inputs: ArrayLike<number>, use: (out: Ptr, start: number, B: number) => void): void {
+    const size = this.inputSize;
+    const count = this.countExamples(inputs);
     this.prepare(Math.min(count, 256));
-    const out = new Float32Array(count * this.outputSize);
     const arr = inputs instanceof Float32Array ? inputs : Float32Array.from(inputs);
     for (let s = 0; s < count; s += this.capacity) {
       const B = Math.min(this.capacity, count - s);
@@ -258,26 +283,8 @@ export class Network {
         const i = arr.subarray(s * size, (s + B) * size).findIndex((v) => !Number.isFinite(v)) + s * size;
         throw new RangeError(`simdnet: feedforward input ${i} is ${arr[i]}; inputs must be finite`);
       }
-      const o = this.forwardPtr(this.xBuf, B);
-      out.set(this.engine.f32(o, B * this.outputSize), s * this.outputSize);
+      use(this.forwardPtr(this.xBuf, B), s, B);
     }
-    return out;
-  }
-
-  /** The predicted class (argmax of the output) of each example in inputs. */
-  predict(inputs: ArrayLike<number>): Int32Array {
-    const out = this.feedforward(inputs);
-    const e = this.engine;
-    const C = this.outputSize;
-    const count = out.length / C;
-    const mark = e.mark();
-    const o = e.alloc(out.length);
-    const p = e.alloc(count);
-    e.write(o, out);
-    e.k.row_argmax(p, o, count, C);
-    const pred = e.i32(p, count).slice();
-    e.release(mark);
-    return pred;
   }
 
   /**

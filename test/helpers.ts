@@ -20,6 +20,15 @@ export function engine(variant: Variant = "plain"): Promise<Engine> {
   return e;
 }
 
+/** A big-endian IDX file: magic, then dims, then the data bytes (hand-built test inputs). */
+export function idxBytes(magic: number, dims: number[], data: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(4 * (1 + dims.length) + data.length);
+  const view = new DataView(out.buffer);
+  [magic, ...dims].forEach((w, k) => view.setUint32(4 * k, w, false));
+  out.set(data, 4 * (1 + dims.length));
+  return out;
+}
+
 /** Runs fn and frees whatever it allocated in the engine's arena. */
 export function scoped<T>(e: Engine, fn: () => T): T {
   const mark = e.mark();

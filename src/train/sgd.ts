@@ -18,7 +18,7 @@ export type { EpochRecord, History, SgdOptions, TrainState, Schedule } from "./o
  */
 export class Trainer {
   readonly history: History;
-  readonly opts: Readonly<Required<Pick<SgdOptions, "epochs" | "batchSize" | "eta">>> & SgdOptions;
+  readonly opts: SgdOptions;
   /** The current learning rate (schedules change it). */
   eta: number;
   epoch = 0;
@@ -32,6 +32,8 @@ export class Trainer {
   private bestAcc = -Infinity;
   private sinceBest = 0;
   private batchInEpoch = 0;
+  /** Milliseconds spent in this epoch's batches (monitoring excluded). */
+  private elapsed = 0;
 
   constructor(
     readonly net: Network,
@@ -90,8 +92,6 @@ export class Trainer {
     this.elapsed += now() - t0;
     return this.batchInEpoch === total ? this.endEpoch() : null;
   }
-
-  private elapsed = 0;
 
   /** Runs one whole epoch and returns its record. */
   runEpoch(): EpochRecord | null {

@@ -1,17 +1,10 @@
 // IDX parsing from hand-built bytes: the happy path, gzip, and every malformed input.
 import { describe, expect, it } from "vitest";
+import { idxBytes as idx } from "../helpers.js";
 import {
   decompressIfGzip, gunzip, idxDataSet, isGzip, parseIdxImages, parseIdxLabels, parseIdxPair,
 } from "../../src/data/idx.js";
 
-/** A big-endian IDX header (magic then dims) followed by the data bytes. */
-function idx(magic: number, dims: number[], data: ArrayLike<number>): Uint8Array {
-  const out = new Uint8Array(4 * (1 + dims.length) + data.length);
-  const view = new DataView(out.buffer);
-  [magic, ...dims].forEach((w, k) => view.setUint32(4 * k, w, false));
-  out.set(data, 4 * (1 + dims.length));
-  return out;
-}
 
 const PIXELS = Array.from({ length: 2 * 3 * 2 }, (_, i) => i * 10); // 2 images of 3×2
 const imagesFile = (): Uint8Array => idx(0x803, [2, 3, 2], PIXELS);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
+import { idxBytes as idx } from "../helpers.js";
 import { loadIdxDir } from "../../src/data/node.js";
 
 /** The full MNIST: ../shared/data/mnist next to the checkout, else /work/shared/data/mnist. */
@@ -12,13 +13,6 @@ const MNIST_DIR = [fileURLToPath(new URL("../../../shared/data/mnist", import.me
   existsSync(join(dir, "train-images-idx3-ubyte.gz")),
 );
 
-function idx(magic: number, dims: number[], data: ArrayLike<number>): Uint8Array {
-  const out = new Uint8Array(4 * (1 + dims.length) + data.length);
-  const view = new DataView(out.buffer);
-  [magic, ...dims].forEach((w, k) => view.setUint32(4 * k, w, false));
-  out.set(data, 4 * (1 + dims.length));
-  return out;
-}
 
 const tmpDirs: string[] = [];
 afterAll(() => {

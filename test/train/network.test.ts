@@ -118,6 +118,22 @@ describe.each(VARIANTS)("Network (%s build)", (variant) => {
   });
 });
 
+describe("Network.predict", () => {
+  it("is the argmax of feedforward, across more examples than one batch holds", async () => {
+    const e = await engine();
+    const m = e.mark();
+    const net = new Network([5, 4, 3], { engine: e, seed: 2 });
+    const x = new RefRng(3).array(5 * 300);
+    const out = net.feedforward(x);
+    const expected = Array.from({ length: 300 }, (_, b) => {
+      const row = Array.from(out.subarray(b * 3, b * 3 + 3));
+      return row.indexOf(Math.max(...row));
+    });
+    expect(Array.from(net.predict(x))).toEqual(expected);
+    e.release(m);
+  });
+});
+
 describe("perceptrons (chapter 1)", () => {
   it("the NAND perceptron: w = (−2, −2), b = 3", async () => {
     const e = await engine();
