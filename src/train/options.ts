@@ -45,6 +45,13 @@ export interface SgdOptions {
   /** Restore the best validation epoch's weights at the end even without early stopping. */
   restoreBest?: boolean;
   schedule?: Schedule;
+  /**
+   * Record the L2 norm ‖∂C/∂θ‖ of every parameter tensor's gradient (each layer's weights and biases)
+   * in {@link EpochRecord.gradNorms}: the mean over the epoch's mini-batches of each batch's norm.
+   * The gradient is the cost's alone (the batch mean, before L2/L1 decay and momentum), one
+   * sum_squares kernel call per tensor per batch; off by default, and then it costs nothing.
+   */
+  gradNorms?: boolean;
   /** Called after every mini-batch (keep it cheap). */
   onBatch?: (p: { epoch: number; batch: number; batches: number; examples: number }) => void;
   /** Called after every epoch with its record; the trainer is there for checkpoints (trainer.state()). */
@@ -63,6 +70,8 @@ export interface EpochRecord {
   trainingAccuracy?: number;
   evaluationCost?: number;
   evaluationAccuracy?: number;
+  /** With the gradNorms option: tensor name (Param.name, "layer.weight" / "layer.bias") → mean ‖∂C/∂θ‖ over the epoch's batches. */
+  gradNorms?: Record<string, number>;
 }
 
 /** The per-epoch records and why training ended. */

@@ -34,6 +34,9 @@ export class Trainer {
   private batchInEpoch = 0;
   /** Milliseconds spent in this epoch's batches (monitoring excluded). */
   private elapsed = 0;
+  /** With gradNorms: per parameter tensor, the sum of this epoch's per-batch gradient norms. */
+  private readonly normSums: Float64Array | null;
+  private normBatches = 0;
 
   constructor(
     readonly net: Network,
@@ -48,6 +51,7 @@ export class Trainer {
     if (o.evaluationData) net.residentData(o.evaluationData, "evaluation data");
     this.shuffleRng = new Rng(net.engine, (o.seed ?? net.seed) ^ 0x5eed5eed);
     this.vel = o.momentum ? net.engine.alloc(net.numParams) : 0;
+    this.normSums = o.gradNorms ? new Float64Array(net.params.length) : null;
     this.eta = o.eta;
     this.history = { epochs: [], stopReason: "completed", bestEpoch: -1, bestAccuracy: NaN };
     this.lastGood = net.getParams();
@@ -80,6 +84,7 @@ export class Trainer {
       r.gather(r.order + 4 * s, B, x, y, lab);
       net.zeroGrad();
       net.backwardPtr(net.forwardPtr(x, B, true), y, B);
+      if (this.normSums) this.addGradNorms();
       // w ← w − η(∇C + (λ/n)w + (λ₁/n)sgn w), biases without decay; with momentum through the velocity
       e.k.sgd_update(net.paramPtr, net.gradPtr, this.vel, net.numWeights, this.eta, l2, l1, mu, nesterov);
       const nb = net.numParams - net.numWeights;
@@ -98,12 +103,25 @@ export class Trainer {
     return this.runBatches(Infinity);
   }
 
+  /** Adds ‖∂C/∂θ‖ of this batch's gradient, one kernel reduction per parameter tensor. */
+  private addGradNorms(): void {
+    const k = this.net.engine.k;
+    this.net.params.forEach((p, i) => (this.normSums![i] += Math.sqrt(k.sum_squares(p.grad, p.size))));
+    this.normBatches++;
+  }
+
   private endEpoch(): EpochRecord {
     const { net, opts } = this;
     const seconds = this.elapsed / 1000;
     this.elapsed = 0;
     this.batchInEpoch = 0;
     const rec: EpochRecord = { epoch: this.epoch, eta: this.eta, seconds, examplesPerSecond: this.n / Math.max(seconds, 1e-9) };
+    if (this.normSums) {
+      const sums = this.normSums;
+      rec.gradNorms = Object.fromEntries(net.params.map((p, i) => [p.name, sums[i] / Math.max(this.normBatches, 1)]));
+      sums.fill(0);
+      this.normBatches = 0;
+    }
     const reg = { lambda: opts.lambda ?? 0, l1: opts.l1 ?? 0 };
     const finite = net.engine.k.count_nonfinite(net.paramPtr, net.numParams) === 0;
     if (finite && (opts.monitorTrainingCost || opts.monitorTrainingAccuracy)) {
