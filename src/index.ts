@@ -26,3 +26,7 @@ export { subset, splitDataSet } from "./data/split.js";
 export { head } from "./data/dataset.js";
 export { parseArch } from "./layers/arch.js";
 export { broadStrategy, gridSearch, randomSearch, type Trial, type TuneSetup, type Space } from "./train/tune.js";
+export {
+  trainEnsemble, ensemblePredict, evaluateEnsemble, voteCombine, averageCombine, argmaxRows, datasetOutputs,
+  type Combine, type EnsembleOptions, type EnsembleEvaluation, type Score,
+} from "./train/ensemble.js";
