@@ -30,3 +30,7 @@ export {
   trainEnsemble, ensemblePredict, evaluateEnsemble, voteCombine, averageCombine, argmaxRows, datasetOutputs,
   type Combine, type EnsembleOptions, type EnsembleEvaluation, type Score,
 } from "./train/ensemble.js";
+export {
+  filterGrid, digitGrid, misclassified, createImage, fillRect, drawText, textWidth,
+  type RgbaImage, type Rgb, type Colormap, type FilterGridOptions, type DigitGridOptions, type Misclassified,
+} from "./io/png.js";

@@ -1,11 +1,13 @@
 /**
- * Node-only file I/O for models and checkpoints. Every write goes to a temporary file in the same
- * directory and is renamed over the target, so a crash never leaves a half-written file behind.
+ * Node-only file I/O for models, checkpoints and PNG images. Every write goes to a temporary file in
+ * the same directory and is renamed over the target, so a crash never leaves a half-written file behind.
  */
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 import { deserializeModel, serializeModel, type ModelHeader } from "./model.js";
 import { pack, unpack } from "./pack.js";
+import { PNG } from "pngjs";
+import type { RgbaImage } from "./png.js";
 import type { Network } from "../network.js";
 import type { Engine } from "../wasm/engine.js";
 
@@ -53,4 +55,17 @@ export async function saveCheckpoint(path: string, value: unknown): Promise<void
 /** Loads a checkpoint saved by {@link saveCheckpoint}. */
 export async function loadCheckpoint<T>(path: string): Promise<T> {
   return unpack<T>(new Uint8Array(await readFile(path)));
+}
+
+/** The PNG file bytes of an RGBA image (pngjs's PNG.sync.write). */
+export function encodePng(image: RgbaImage): Uint8Array {
+  const png = new PNG({ width: image.width, height: image.height });
+  png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+  const buf = PNG.sync.write(png);
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/** Writes an RGBA image (filterGrid, digitGrid) to path as a PNG, atomically. */
+export async function writePng(path: string, image: RgbaImage): Promise<void> {
+  await writeFileAtomic(path, encodePng(image));
 }
