@@ -7,6 +7,8 @@ export * from "./kernels/cost";
 export * from "./kernels/reduce";
 export * from "./kernels/sgd";
 export * from "./kernels/rng";
+export * from "./kernels/conv";
+export * from "./kernels/pool";
 
 /** First byte the TS arena may use: everything below belongs to AssemblyScript's static data. */
 export function heap_base(): usize {

@@ -17,11 +17,20 @@ export function gradErr(analytic: ArrayLike<number>, numeric: ArrayLike<number>,
   return worst;
 }
 
+/** A seeded Fisher–Yates shuffle of xs (in place). */
+function shuffled(r: RefRng, xs: number[]): number[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.min(i, Math.floor(r.range(0, i + 1)));
+    [xs[i], xs[j]] = [xs[j], xs[i]];
+  }
+  return xs;
+}
+
 /**
  * Checks a layer's backward against central differences. The layer is allocated for B examples and
  * its params (if any) laid out here in a scratch params/grads pair.
  */
-export function checkLayerGradients(e: Engine, layer: Layer, B: number, seed = 1, opts: { h?: number; tol?: number; inputRange?: [number, number] } = {}): void {
+export function checkLayerGradients(e: Engine, layer: Layer, B: number, seed = 1, opts: { h?: number; tol?: number; inputRange?: [number, number]; distinct?: number } = {}): void {
   const h = opts.h ?? 1e-2;
   const tol = opts.tol ?? 1e-2;
   const r = new RefRng(seed);
@@ -43,7 +52,10 @@ export function checkLayerGradients(e: Engine, layer: Layer, B: number, seed = 1
   const nIn = B * layer.inSize;
   const nOut = B * layer.outSize;
   const [lo, hi] = opts.inputRange ?? [-1, 1];
-  const x = e.allocFrom(r.array(nIn, lo, hi));
+  // distinct: inputs lo, lo + d, lo + 2d, … in a seeded order, so no two are within d (max-pooling's
+  // arg-max cannot change under a step h < d/2)
+  const xs = opts.distinct ? shuffled(r, Array.from({ length: nIn }, (_, i) => lo + opts.distinct! * i)) : r.array(nIn, lo, hi);
+  const x = e.allocFrom(xs);
   const g = Float64Array.from(r.array(nOut));
   const mode = { training: false, rng };
   const loss = (): number => {

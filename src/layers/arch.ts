@@ -4,7 +4,12 @@
  *   fcN[:act]   dense N followed by an activation (the hidden activation unless :act is given)
  *   softmaxN    dense N followed by softmax          sigmoidN / tanhN / reluN / linearN: dense N + that
  *   dropoutP    dropout with rate P on what comes before
- * The input size comes from the data, so "fc30-sigmoid10" on MNIST is [784, 30, 10].
+ *   convKxKxF[sS][same|pP][:act]   F feature maps of K×K receptive fields (stride S, zero padding
+ *               "same" or P), followed by an activation (the hidden one unless :act is given)
+ *   poolP[sS]   max-pooling over P×P regions (stride S, default P); l2poolP[sS] for L2 pooling
+ * The input size comes from the data, so "fc30-sigmoid10" on MNIST is [784, 30, 10], and a flat
+ * square input (784 values) reaches a convolution as one 28×28 channel:
+ * "conv5x5x20-pool2-conv5x5x40-pool2-fc100-softmax10" is chapter 6's network.
  */
 import { checkActivation, type ActivationName } from "./activation.js";
 import type { LayerSpec } from "./layer.js";
@@ -36,11 +41,20 @@ export function parseArch(arch: string, opts: { activation?: ActivationName; out
       specs.push({ type: "dense", outputs: Number(m[1]) }, { type: "softmax" });
     } else if ((m = tok.match(/^(sigmoid|tanh|relu|linear|identity)(\d+)$/))) {
       specs.push({ type: "dense", outputs: Number(m[2]) }, { type: "activation", fn: m[1] === "linear" ? "identity" : m[1] });
+    } else if ((m = tok.match(/^conv(\d+)x(\d+)x(\d+)(?:s(\d+))?(same|p\d+)?(?::(\w+))?$/))) {
+      if (m[1] !== m[2]) throw new TypeError(`simdnet: architecture token ${JSON.stringify(tok)}: receptive fields are square (K×K), got ${m[1]}×${m[2]}`);
+      const padding = m[5] === undefined ? "valid" : m[5] === "same" ? "same" : Number(m[5].slice(1));
+      specs.push(
+        { type: "conv2d", kernel: Number(m[1]), filters: Number(m[3]), stride: m[4] === undefined ? 1 : Number(m[4]), padding },
+        { type: "activation", fn: m[6] ? checkActivation(m[6] === "linear" ? "identity" : m[6]) : hidden },
+      );
+    } else if ((m = tok.match(/^(max|l2)?pool(\d+)(?:s(\d+))?$/))) {
+      specs.push({ type: "pool2d", kind: m[1] === "l2" ? "l2" : "max", size: Number(m[2]), stride: m[3] === undefined ? Number(m[2]) : Number(m[3]) });
     } else if ((m = tok.match(/^drop(?:out)?(0?\.\d+|0)$/))) {
       specs.push({ type: "dropout", rate: Number(m[1]) });
     } else {
       throw new TypeError(
-        `simdnet: cannot read architecture token ${JSON.stringify(tok)} in ${JSON.stringify(text)}; expected fcN[:act], softmaxN, sigmoidN, tanhN, reluN, linearN, dropoutP, or sizes like 784-30-10`,
+        `simdnet: cannot read architecture token ${JSON.stringify(tok)} in ${JSON.stringify(text)}; expected fcN[:act], convKxKxF[sS][same|pP][:act], poolP[sS], l2poolP[sS], softmaxN, sigmoidN, tanhN, reluN, linearN, dropoutP, or sizes like 784-30-10`,
       );
     }
   }

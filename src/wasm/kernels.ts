@@ -81,4 +81,26 @@ export interface Kernels {
   rng_normal(state: Ptr, out: Ptr, N: number, mean: number, std: number): void;
   rng_dropout_mask(state: Ptr, out: Ptr, N: number, keep: number): void;
   rng_shuffle(state: Ptr, idx: Ptr, N: number): void;
+
+  // conv.ts: inp (B, C, H, W), w (F, C, k, k), bias (F), out (B, F, OH, OW), stride s, `pad` zeros
+  // before the image (top/left; OH/OW given, so "same" may pad after it too). The im2col pair needs
+  // col (B, C*k*k, OH*OW), filled by forward and read by backward, dcol (C*k*k, OH*OW) and the GEMM
+  // scratch; the direct pair needs nothing. Forward writes out; backward ADDS into dw, dbias and
+  // dinp (skipped when dinp = 0).
+  conv2d_forward(out: Ptr, inp: Ptr, w: Ptr, bias: Ptr, col: Ptr, scratch: Ptr, B: number, C: number,
+                 H: number, W: number, F: number, k: number, s: number, pad: number, OH: number, OW: number): void;
+  conv2d_backward(dinp: Ptr, dw: Ptr, dbias: Ptr, dout: Ptr, w: Ptr, col: Ptr, dcol: Ptr, scratch: Ptr,
+                  B: number, C: number, H: number, W: number, F: number, k: number, s: number, pad: number,
+                  OH: number, OW: number): void;
+  conv2d_direct_forward(out: Ptr, inp: Ptr, w: Ptr, bias: Ptr, B: number, C: number, H: number, W: number,
+                        F: number, k: number, s: number, pad: number, OH: number, OW: number): void;
+  conv2d_direct_backward(dinp: Ptr, dw: Ptr, dbias: Ptr, dout: Ptr, inp: Ptr, w: Ptr, B: number, C: number,
+                         H: number, W: number, F: number, k: number, s: number, pad: number, OH: number, OW: number): void;
+
+  // pool.ts: N = B*C planes of (H, W), p x p regions at stride s, OH = (H - p) / s + 1. arg is
+  // (N, OH, OW) i32: the max's flat index in its plane (first on ties). Backward ADDS into dinp.
+  maxpool2d_forward(out: Ptr, arg: Ptr, inp: Ptr, N: number, H: number, W: number, p: number, s: number): void;
+  maxpool2d_backward(dinp: Ptr, arg: Ptr, dout: Ptr, N: number, H: number, W: number, OH: number, OW: number): void;
+  l2pool2d_forward(out: Ptr, inp: Ptr, N: number, H: number, W: number, p: number, s: number): void;
+  l2pool2d_backward(dinp: Ptr, inp: Ptr, out: Ptr, dout: Ptr, N: number, H: number, W: number, p: number, s: number): void;
 }
