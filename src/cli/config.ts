@@ -34,6 +34,10 @@ export const FLAGS = {
   variant: { type: "string", default: "auto", help: "kernel build: auto | relaxed | plain | debug" },
   quiet: { type: "boolean", short: "q", default: false, help: "no progress bars" },
   json: { type: "string", help: "write the run's history as JSON here" },
+  ensemble: { type: "string", default: "1", help: "train K networks (seeds seed … seed+K−1) and report each and the ensemble by vote and by averaging" },
+  "grad-norms": { type: "boolean", default: false, help: "print each layer's mean gradient norm ‖∂C/∂w‖, ‖∂C/∂b‖ per epoch" },
+  "export-filters": { type: "string", help: "write the first layer's filters (weights as images) as a PNG here" },
+  "export-misclassified": { type: "string", help: "write up to 100 misclassified test digits (true>predicted) as a PNG here" },
   help: { type: "boolean", short: "h", default: false, help: "this help" },
 } as const;
 
@@ -90,6 +94,7 @@ export function sgdOptions(flags: Flags): SgdOptions {
     nesterov: flags.nesterov,
     seed: num(flags, "seed", Number.isInteger, "an integer"),
     schedule: parseSchedule(flags.schedule ?? "constant"),
+    gradNorms: flags["grad-norms"],
     ...(es ? { earlyStopping: { patience: es } } : {}),
   };
 }
@@ -116,6 +121,7 @@ export function helpText(): string {
     "       simdnet eval --model F       accuracy and cost of a saved model on the test set",
     "       simdnet predict --model F [--data DIR]   predictions for the first test digits",
     "       simdnet tune [options]       the book's η then λ search, as a table",
+    "       simdnet train --ensemble 5 --export-filters f.png --export-misclassified m.png --grad-norms",
     "",
     ...rows,
   ].join("\n");
