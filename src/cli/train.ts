@@ -3,12 +3,13 @@
  * after it, checkpoint every epoch (atomically) so `--resume` loses at most one epoch, then report the
  * test accuracy and throughput. Also: ensembles over seeds, gradient-norm tables, PNG exports.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { createEngine, type Engine } from "../wasm/engine.js";
 import { Network, type Evaluation } from "../network.js";
 import { buildLayers } from "../layers/registry.js";
 import { parseArch } from "../layers/arch.js";
+import type { LayerSpec } from "../layers/layer.js";
 import { Trainer, type History, type TrainState } from "../train/sgd.js";
 import type { SgdOptions } from "../train/options.js";
 import type { DataSet } from "../data/dataset.js";
@@ -33,11 +34,27 @@ export async function loadData(flags: Flags): Promise<MnistSplit & { source: str
   return { ...split, training, source: flags.data ?? "embedded mnist (10,000 digits)" };
 }
 
+/** An architecture file: a JSON array of layer specs (what Layer.spec() returns), or { "layers": [...] }. */
+function readArchFile(path: string): LayerSpec[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new Error(`--arch ${path}: cannot read it as JSON (${(err as Error).message})`);
+  }
+  const layers = Array.isArray(json) ? json : (json as { layers?: unknown })?.layers;
+  if (!Array.isArray(layers) || layers.length === 0 || !layers.every((l) => l && typeof l === "object" && typeof l.type === "string")) {
+    throw new Error(`--arch ${path}: expected a non-empty JSON array of layer specs like {"type": "conv2d", "filters": 20, "kernel": 5}, or {"layers": [...]}`);
+  }
+  return layers as LayerSpec[];
+}
+
 /** Builds the network the flags describe for data with this input shape. */
 export function buildNetwork(flags: Flags, inputShape: readonly number[], engine: Engine): Network {
   const o = networkOptions(flags);
   const size = inputShape.reduce((a, b) => a * b, 1);
-  const specs = parseArch(flags.arch ?? "784-100-10", { activation: o.activation, output: o.output, inputSize: size });
+  const arch = flags.arch ?? "784-100-10";
+  const specs = arch.endsWith(".json") ? readArchFile(arch) : parseArch(arch, { activation: o.activation, output: o.output, inputSize: size });
   // dropout on the fully connected hidden layers only: shared conv weights see too few units to need it (chapter 6)
   const withDropout = o.dropout > 0 ? specs.flatMap((s, i) => (s.type === "activation" && specs[i - 1]?.type === "dense" && i < specs.length - 1 ? [s, { type: "dropout", rate: o.dropout }] : [s])) : specs;
   return new Network(buildLayers(withDropout, inputShape), { engine, cost: o.cost, init: o.init, seed: o.seed });

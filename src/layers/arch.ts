@@ -6,7 +6,8 @@
  *   dropoutP    dropout with rate P on what comes before
  *   convKxKxF[sS][same|pP][:act]   F feature maps of K×K receptive fields (stride S, zero padding
  *               "same" or P), followed by an activation (the hidden one unless :act is given)
- *   poolP[sS]   max-pooling over P×P regions (stride S, default P); l2poolP[sS] for L2 pooling
+ *   poolP[sS]   max-pooling over P×P regions (stride S, default P); l2poolP[sS] for L2 pooling.
+ *               A conv's activation moves after a max-pool that follows it (see poolBeforeActivation).
  * The input size comes from the data, so "fc30-sigmoid10" on MNIST is [784, 30, 10], and a flat
  * square input (784 values) reaches a convolution as one 28×28 channel:
  * "conv5x5x20-pool2-conv5x5x40-pool2-fc100-softmax10" is chapter 6's network.
@@ -58,5 +59,21 @@ export function parseArch(arch: string, opts: { activation?: ActivationName; out
       );
     }
   }
-  return specs;
+  return poolBeforeActivation(specs);
+}
+
+/**
+ * conv → activation → max-pool becomes conv → max-pool → activation, network3's ConvPoolLayer order:
+ * for a non-decreasing activation f, max(f(z)) = f(max(z)) and the gradients agree, but the
+ * activation then runs on a quarter as many values. L2 pooling keeps the written order (it pools the
+ * activations, and √Σf(z)² ≠ f(√Σz²)).
+ */
+function poolBeforeActivation(specs: LayerSpec[]): LayerSpec[] {
+  const out = [...specs];
+  for (let i = 0; i + 2 < out.length; i++) {
+    if (out[i].type === "conv2d" && out[i + 1].type === "activation" && out[i + 2].type === "pool2d" && out[i + 2].kind === "max") {
+      [out[i + 1], out[i + 2]] = [out[i + 2], out[i + 1]];
+    }
+  }
+  return out;
 }

@@ -4,6 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { Conv2D } from "../../src/layers/conv2d.js";
 import { Pool2D } from "../../src/layers/pool2d.js";
+import { Activation } from "../../src/layers/activation.js";
+import { convPool } from "../../src/layers/convpool.js";
 import { buildLayers } from "../../src/layers/registry.js";
 import { parseArch } from "../../src/layers/arch.js";
 import { Network } from "../../src/network.js";
@@ -77,7 +79,7 @@ describe("conv and pool layer shapes and errors", () => {
   it("parse the chapter-6 architecture string into layers that chain 784 → 10", () => {
     const specs = parseArch("conv5x5x20:relu-pool2-conv5x5x40:relu-pool2-fc100:relu-softmax10");
     const layers = buildLayers(specs, [784]);
-    expect(layers.map((l) => l.outShape)).toEqual([[20, 24, 24], [20, 24, 24], [20, 12, 12], [40, 8, 8], [40, 8, 8], [40, 4, 4], [100], [100], [10], [10]]);
+    expect(layers.map((l) => l.outShape)).toEqual([[20, 24, 24], [20, 12, 12], [20, 12, 12], [40, 8, 8], [40, 4, 4], [40, 4, 4], [100], [100], [10], [10]]);
     expect(parseArch("conv3x3x8s2same-l2pool2s1")).toEqual([
       { type: "conv2d", kernel: 3, filters: 8, stride: 2, padding: "same" },
       { type: "activation", fn: "sigmoid" },
@@ -111,6 +113,36 @@ describe.each(VARIANTS)("conv networks (%s build)", (variant) => {
     }
     net.setParams(p);
     expect(gradErr(analytic, numeric)).toBeLessThan(2e-2);
+    e.release(m);
+  });
+});
+
+describe("convPool and the ConvPoolLayer order", () => {
+  it("convPool builds conv → max-pool → activation (network3's order) and conv → activation → L2 pool", () => {
+    const max = convPool([1, 28, 28], { filters: 20, kernel: 5, activation: "relu" });
+    expect(max.map((l) => l.spec().type)).toEqual(["conv2d", "pool2d", "activation"]);
+    expect(max[2].outShape).toEqual([20, 12, 12]);
+    const l2 = convPool([1, 28, 28], { filters: 4, kernel: 5, poolKind: "l2" });
+    expect(l2.map((l) => l.spec().type)).toEqual(["conv2d", "activation", "pool2d"]);
+    expect(parseArch("conv5x5x20:relu-pool2").map((s) => s.type)).toEqual(["conv2d", "pool2d", "activation"]);
+    expect(parseArch("conv5x5x20:relu-l2pool2").map((s) => s.type)).toEqual(["conv2d", "activation", "pool2d"]);
+  });
+
+  it.each(VARIANTS)("max-pooling before or after a monotone activation computes the same function and gradients (%s)", async (variant) => {
+    const e = await engine(variant);
+    const m = e.mark();
+    const rng = new RefRng(9);
+    const x = rng.array(2 * 64, 0, 1);
+    const y = [1, 0, 0, 0, 1, 0];
+    for (const act of ["relu", "sigmoid", "tanh"] as const) {
+      const a = new Network([...convPool([1, 8, 8], { filters: 3, kernel: 3, activation: act }), ...buildLayers(parseArch("softmax3"), [27])], { engine: e, seed: 2 });
+      const conv = new Conv2D([1, 8, 8], { filters: 3, kernel: 3 });
+      const b = new Network([conv, new Activation(act, conv.outShape), new Pool2D(conv.outShape, { size: 2 }), ...buildLayers(parseArch("softmax3"), [27])], { engine: e, seed: 2 });
+      b.setParams(a.getParams());
+      expect(Math.abs(a.lossAndGradient(x, y) - b.lossAndGradient(x, y))).toBeLessThan(1e-6);
+      const ga = a.getGrads(), gb = b.getGrads();
+      for (let i = 0; i < ga.length; i++) expect(Math.abs(ga[i] - gb[i])).toBeLessThan(1e-6);
+    }
     e.release(m);
   });
 });
