@@ -5,16 +5,19 @@
 // position outside [0, H) x [0, W) reads as zero.
 //
 // Two implementations, both tested against a float64 reference and benchmarked per shape:
-//  - conv2d_forward / conv2d_backward: im2col + the packed GEMM. col (B, K, P) with K = C*k*k and
-//    P = OH*OW holds col[b, (c, ki, kj), (oy, ox)] = inp[b, c, oy*s + ki - pad, ox*s + kj - pad];
-//    then out_b (F, P) = W (F, K) . col_b (K, P) and the backward pass is two more GEMMs per example.
-//    Forward fills col for all B examples and backward reads it, so col must hold B*K*P floats;
-//    dcol holds K*P.
+//  - conv2d_forward / conv2d_backward: im2col + the packed GEMM, per example. With K = C*k*k and
+//    P = OH*OW, col_b (K, P) holds col_b[(c, ki, kj), (oy, ox)] = inp[b, c, oy*s + ki - pad, ox*s + kj - pad];
+//    out_b (F, P) = W (F, K) . col_b, and backward is dW += dout_b . col_b^T and
+//    dcol = W^T . dout_b folded back by col2im. col_b is never stored: im2col.ts gathers its panels
+//    straight into the GEMM's packed layout (a stored col_b measured ~25% slower on the book's
+//    second layer: 18 us of im2col per example, then the GEMM packing it again). dcol holds K*P.
 //  - conv2d_direct_forward / conv2d_direct_backward: the loops over (f, c, ki, kj, oy) with SIMD
 //    along ox at stride 1; no scratch.
 // Forward WRITES out; backward ADDS into dw, dbias and (when dinp != 0) dinp.
 import { at, fmadd, dot, axpy_inline } from "./util";
 import { gemm } from "./gemm";
+import { gemm_blocked, geom_of } from "./gemm_blocks";
+import { set_geometry } from "./im2col";
 
 /** First output index o with o*s + off >= 0, i.e. the first o whose input index is inside the image. */
 // @ts-ignore: decorator
@@ -27,41 +30,6 @@ import { gemm } from "./gemm";
 @inline function end_inside(off: i32, s: i32, n_in: i32, n_out: i32): i32 {
   if (n_in - 1 - off < 0) return 0;
   return min(n_out, (n_in - 1 - off) / s + 1);
-}
-
-/**
- * Columns [0, P) of col (K rows, row stride ld) from one example img (C, H, W): row (c, ki, kj) holds
- * the input under that kernel tap for every output position, zero where the field leaves the image.
- */
-function im2col(col: usize, ld: i32, img: usize, C: i32, H: i32, W: i32, k: i32, s: i32, pad: i32, OH: i32, OW: i32): void {
-  let row = col;
-  for (let c = 0; c < C; c++) {
-    const plane = at(img, c * H * W);
-    for (let ki = 0; ki < k; ki++) {
-      for (let kj = 0; kj < k; kj++) {
-        const xoff = kj - pad;
-        const x0 = first_inside(xoff, s), x1 = end_inside(xoff, s, W, OW);
-        for (let oy = 0; oy < OH; oy++) {
-          const dst = at(row, oy * OW), iy = oy * s + ki - pad;
-          if (iy < 0 || iy >= H || x1 <= x0) { // a whole output row outside the image
-            for (let ox = 0; ox < OW; ox++) store<f32>(at(dst, ox), 0);
-            continue;
-          }
-          const src = at(plane, iy * W + xoff);
-          for (let ox = 0; ox < x0; ox++) store<f32>(at(dst, ox), 0);
-          let ox = x0;
-          if (s == 1) { // a contiguous run of the input row
-            for (; ox + 4 <= x1; ox += 4) v128.store(at(dst, ox), v128.load(at(src, ox)));
-            for (; ox < x1; ox++) store<f32>(at(dst, ox), load<f32>(at(src, ox)));
-          } else {
-            for (; ox < x1; ox++) store<f32>(at(dst, ox), load<f32>(at(src, ox * s)));
-          }
-          for (ox = x1; ox < OW; ox++) store<f32>(at(dst, ox), 0);
-        }
-        row = at(row, ld);
-      }
-    }
-  }
 }
 
 /** The adjoint of im2col: img (C, H, W) += each entry of columns [0, P) of col (row stride ld) at the input position it was read from. */
@@ -112,34 +80,33 @@ function add_channel_bias(out: usize, bias: usize, F: i32, P: i32): void {
   }
 }
 
-export function conv2d_forward(out: usize, inp: usize, w: usize, bias: usize, col: usize, scratch: usize,
+export function conv2d_forward(out: usize, inp: usize, w: usize, bias: usize, scratch: usize,
                                B: i32, C: i32, H: i32, W: i32, F: i32, k: i32, s: i32, pad: i32,
                                OH: i32, OW: i32): void {
   // out[b, f, oy, ox] = bias[f] + sum_{c,ki,kj} w[f, c, ki, kj] * inp[b, c, oy*s + ki - pad, ox*s + kj - pad]
-  // per example: col_b (K, P) = im2col(inp_b), out_b (F, P) = W (F, K) . col_b + bias. One example
-  // at a time keeps col_b (C*k*k*P floats) in L2 between im2col and the GEMM's packing of it; one
-  // GEMM over the whole batch measured slower (41 vs 50 GFLOP/s on the book's second layer).
+  // per example: out_b (F, P) = W (F, K) . col_b (K, P) + bias, col_b packed from the image by im2col.ts
   assert(B >= 0 && C >= 1 && F >= 1 && k >= 1 && s >= 1 && pad >= 0 && OH >= 1 && OW >= 1, "conv2d_forward: bad shape");
-  const K = C * k * k, P = OH * OW;
+  const K = C * k * k, P = OH * OW, g = geom_of(scratch);
+  set_geometry(g, C, H, W, k, s, pad, OH, OW, 0);
   for (let b = 0; b < B; b++) {
-    const col_b = at(col, b * K * P), out_b = at(out, b * F * P);
-    im2col(col_b, P, at(inp, b * C * H * W), C, H, W, k, s, pad, OH, OW);
-    gemm(out_b, w, col_b, scratch, F, P, K, 0, 0, 1, 0);
+    const out_b = at(out, b * F * P);
+    gemm_blocked(out_b, w, at(inp, b * C * H * W), scratch, F, P, K, K, 1, 0, 0, 1, 0, g);
     add_channel_bias(out_b, bias, F, P);
   }
 }
 
-export function conv2d_backward(dinp: usize, dw: usize, dbias: usize, dout: usize, w: usize, col: usize,
+export function conv2d_backward(dinp: usize, dw: usize, dbias: usize, dout: usize, inp: usize, w: usize,
                                 dcol: usize, scratch: usize, B: i32, C: i32, H: i32, W: i32, F: i32, k: i32,
                                 s: i32, pad: i32, OH: i32, OW: i32): void {
-  // with col (B, K, P) from the last conv2d_forward on these B examples, per example:
+  // per example, with col_b the im2col matrix of inp_b (packed from the image again, never stored):
   //   dw (F, K) += dout_b (F, P) . col_b^T;  dbias[f] += sum_p dout_b[f, p]
   //   when dinp != 0: dcol (K, P) = W^T . dout_b, and dinp_b += col2im(dcol)
   assert(B >= 0 && C >= 1 && F >= 1 && k >= 1 && s >= 1 && pad >= 0 && OH >= 1 && OW >= 1, "conv2d_backward: bad shape");
-  const K = C * k * k, P = OH * OW;
+  const K = C * k * k, P = OH * OW, g = geom_of(scratch);
+  set_geometry(g, C, H, W, k, s, pad, OH, OW, 1);
   for (let b = 0; b < B; b++) {
     const dout_b = at(dout, b * F * P);
-    gemm(dw, dout_b, at(col, b * K * P), scratch, F, K, P, 0, 1, 1, 1);
+    gemm_blocked(dw, dout_b, at(inp, b * C * H * W), scratch, F, K, P, P, 1, 0, 0, 1, 1, g);
     for (let f = 0; f < F; f++) store<f32>(at(dbias, f), load<f32>(at(dbias, f)) + map_sum(at(dout_b, f * P), P));
     if (dinp == 0) continue;
     gemm(dcol, w, dout_b, scratch, K, P, F, 1, 0, 1, 0);

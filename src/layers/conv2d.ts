@@ -62,7 +62,6 @@ export class Conv2D extends Layer {
   private b!: Param;
   private inp: Ptr = 0;
   private out: Ptr = 0;
-  private col: Ptr = 0;
   private dcol: Ptr = 0;
   private dinp: Ptr = 0;
 
@@ -146,10 +145,7 @@ export class Conv2D extends Layer {
     const P = this.outShape[1] * this.outShape[2];
     this.out = e.alloc(maxBatch * this.outSize);
     this.dinp = e.alloc(maxBatch * this.inSize);
-    if (this.uses === "im2col") {
-      this.col = e.alloc(maxBatch * this.fanIn * P);
-      this.dcol = e.alloc(this.fanIn * P);
-    }
+    if (this.uses === "im2col") this.dcol = e.alloc(this.fanIn * P);
   }
 
   forward(inp: Ptr, B: number, _mode: Mode): Ptr {
@@ -159,7 +155,7 @@ export class Conv2D extends Layer {
     const [F, OH, OW] = this.outShape;
     const k = this.e.k;
     if (this.uses === "im2col") {
-      k.conv2d_forward(this.out, inp, this.w.value, this.b.value, this.col, this.e.gemmScratch, B, C, H, W, F, this.kernel, this.stride, this.pad, OH, OW);
+      k.conv2d_forward(this.out, inp, this.w.value, this.b.value, this.e.gemmScratch, B, C, H, W, F, this.kernel, this.stride, this.pad, OH, OW);
     } else {
       k.conv2d_direct_forward(this.out, inp, this.w.value, this.b.value, B, C, H, W, F, this.kernel, this.stride, this.pad, OH, OW);
     }
@@ -173,7 +169,7 @@ export class Conv2D extends Layer {
     const dinp = needDinp ? this.dinp : 0;
     if (needDinp) k.fill(dinp, 0, B * this.inSize); // the kernels add into dinp
     if (this.uses === "im2col") {
-      k.conv2d_backward(dinp, this.w.grad, this.b.grad, dout, this.w.value, this.col, this.dcol, this.e.gemmScratch, B, C, H, W, F, this.kernel, this.stride, this.pad, OH, OW);
+      k.conv2d_backward(dinp, this.w.grad, this.b.grad, dout, this.inp, this.w.value, this.dcol, this.e.gemmScratch, B, C, H, W, F, this.kernel, this.stride, this.pad, OH, OW);
     } else {
       k.conv2d_direct_backward(dinp, this.w.grad, this.b.grad, dout, this.inp, this.w.value, B, C, H, W, F, this.kernel, this.stride, this.pad, OH, OW);
     }

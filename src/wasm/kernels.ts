@@ -84,12 +84,11 @@ export interface Kernels {
 
   // conv.ts: inp (B, C, H, W), w (F, C, k, k), bias (F), out (B, F, OH, OW), stride s, `pad` zeros
   // before the image (top/left; OH/OW given, so "same" may pad after it too). The im2col pair needs
-  // col (B, C*k*k, OH*OW), filled by forward and read by backward, dcol (C*k*k, OH*OW) and the GEMM
-  // scratch; the direct pair needs nothing. Forward writes out; backward ADDS into dw, dbias and
-  // dinp (skipped when dinp = 0).
-  conv2d_forward(out: Ptr, inp: Ptr, w: Ptr, bias: Ptr, col: Ptr, scratch: Ptr, B: number, C: number,
+  // the GEMM scratch and, for the input gradient, dcol (C*k*k, OH*OW); the direct pair needs nothing.
+  // Forward writes out; backward ADDS into dw, dbias and dinp (skipped when dinp = 0).
+  conv2d_forward(out: Ptr, inp: Ptr, w: Ptr, bias: Ptr, scratch: Ptr, B: number, C: number,
                  H: number, W: number, F: number, k: number, s: number, pad: number, OH: number, OW: number): void;
-  conv2d_backward(dinp: Ptr, dw: Ptr, dbias: Ptr, dout: Ptr, w: Ptr, col: Ptr, dcol: Ptr, scratch: Ptr,
+  conv2d_backward(dinp: Ptr, dw: Ptr, dbias: Ptr, dout: Ptr, inp: Ptr, w: Ptr, dcol: Ptr, scratch: Ptr,
                   B: number, C: number, H: number, W: number, F: number, k: number, s: number, pad: number,
                   OH: number, OW: number): void;
   conv2d_direct_forward(out: Ptr, inp: Ptr, w: Ptr, bias: Ptr, B: number, C: number, H: number, W: number,

@@ -42,11 +42,10 @@ function runConv(e: Engine, algo: Algo, sh: ConvShape, x: ArrayLike<number>, w: 
     const head = (n: number) => Array.from(seed).slice(0, n);
     const dinp = e.allocFrom(head(B * C * H * W)), dw = e.allocFrom(head(F * K)), db = e.allocFrom(head(F));
     if (algo === "im2col") {
-      const col = e.alloc(B * K * P), dcol = e.alloc(K * P);
-      e.k.fill(col, NaN, B * K * P);
+      const dcol = e.alloc(K * P);
       e.k.fill(dcol, NaN, K * P);
-      e.k.conv2d_forward(out, inp, wp, bp, col, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
-      e.k.conv2d_backward(dinp, dw, db, dp, wp, col, dcol, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
+      e.k.conv2d_forward(out, inp, wp, bp, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
+      e.k.conv2d_backward(dinp, dw, db, dp, inp, wp, dcol, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
     } else {
       e.k.conv2d_direct_forward(out, inp, wp, bp, B, C, H, W, F, k, s, pad, OH, OW);
       e.k.conv2d_direct_backward(dinp, dw, db, dp, inp, wp, B, C, H, W, F, k, s, pad, OH, OW);
@@ -94,9 +93,8 @@ describe.each(VARIANTS)("conv kernels, %s build", (variant) => {
       e.k.fill(dw, 0, F * C * k * k);
       e.k.fill(db, 0, F);
       if (algo === "im2col") {
-        const col = e.alloc(B * C * k * k * OH * OW);
-        e.k.conv2d_forward(out, inp, wp, bp, col, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
-        e.k.conv2d_backward(0, dw, db, dp, wp, col, 0, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
+        e.k.conv2d_forward(out, inp, wp, bp, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
+        e.k.conv2d_backward(0, dw, db, dp, inp, wp, 0, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
       } else {
         e.k.conv2d_direct_backward(0, dw, db, dp, inp, wp, B, C, H, W, F, k, s, pad, OH, OW);
       }
