@@ -3,8 +3,33 @@
  * hyper-parameters before any training starts.
  */
 import type { DataSet } from "../data/dataset.js";
-import type { Network } from "../network.js";
+import type { Network, Evaluation } from "../network.js";
+import type { Param } from "../layers/layer.js";
+import type { Rng } from "../rng.js";
+import type { Engine, Ptr } from "../wasm/engine.js";
 import type { Trainer } from "./sgd.js";
+
+/**
+ * A model the trainer drives that is not a {@link Network}: the sequence models of src/rnn/. Same flat
+ * params/grads layout (weights first), same evaluation; trainBatch runs one mini-batch (examples
+ * idx[0..B) of data, i32) as one or more zeroGrad → forward → backward passes, calling step() after each.
+ */
+export interface TrainableModel {
+  readonly engine: Engine;
+  readonly seed: number;
+  readonly rng: Rng;
+  readonly params: readonly Param[];
+  readonly numParams: number;
+  readonly numWeights: number;
+  readonly paramPtr: Ptr;
+  readonly gradPtr: Ptr;
+  prepare(maxBatch: number): void;
+  residentData(d: DataSet, what?: string): { readonly order: Ptr; resetOrder(): void };
+  getParams(): Float32Array;
+  setParams(values: ArrayLike<number>): void;
+  evaluate(d: DataSet, opts?: { lambda?: number; l1?: number }): Evaluation;
+  trainBatch(data: DataSet, idx: Ptr, B: number, step: () => void, opts: SgdOptions): void;
+}
 
 /** Learning-rate schedules: the book's halve-on-plateau, fixed steps, or exponential decay. */
 export type Schedule =
@@ -52,6 +77,10 @@ export interface SgdOptions {
    * sum_squares kernel call per tensor per batch; off by default, and then it costs nothing.
    */
   gradNorms?: boolean;
+  /** Clip the gradient by norm: rescale it to ‖∇C‖ = clipNorm whenever it is longer (before each update). */
+  clipNorm?: number;
+  /** Sequence models: truncated BPTT over windows of this many steps, the state carried between them (default: whole sequences). */
+  bpttWindow?: number;
   /** Called after every mini-batch (keep it cheap). */
   onBatch?: (p: { epoch: number; batch: number; batches: number; examples: number }) => void;
   /** Called after every epoch with its record; the trainer is there for checkpoints (trainer.state()). */
@@ -112,7 +141,7 @@ function nonNegative(name: string, v: unknown): void {
 }
 
 /** Validates options against the data and network; returns them with defaults filled in. */
-export function checkOptions(o: SgdOptions, data: DataSet, net: Network): SgdOptions {
+export function checkOptions(o: SgdOptions, data: DataSet, net: Network | TrainableModel): SgdOptions {
   if (!o || typeof o !== "object") fail("training options are required ({ epochs, batchSize, eta })");
   positiveInt("epochs", o.epochs);
   positiveInt("batchSize (m)", o.batchSize);
@@ -121,6 +150,8 @@ export function checkOptions(o: SgdOptions, data: DataSet, net: Network): SgdOpt
   nonNegative("l1", o.l1);
   if (o.momentum !== undefined && (typeof o.momentum !== "number" || !(o.momentum >= 0 && o.momentum < 1))) fail(`momentum (μ) must be in [0, 1), got ${String(o.momentum)}`);
   if (o.nesterov && !o.momentum) fail("nesterov needs a momentum μ > 0");
+  if (o.clipNorm !== undefined && (typeof o.clipNorm !== "number" || !Number.isFinite(o.clipNorm) || o.clipNorm <= 0)) fail(`clipNorm must be a finite number > 0, got ${String(o.clipNorm)}`);
+  if (o.bpttWindow !== undefined) positiveInt("bpttWindow", o.bpttWindow);
   net.residentData(data, "training data");
   if (o.batchSize > data.n) fail(`batchSize (m = ${o.batchSize}) is larger than the training set (n = ${data.n})`);
   if (o.evaluationData) net.residentData(o.evaluationData, "evaluation data");

@@ -8,9 +8,9 @@ import type { Network } from "../network.js";
 import type { DataSet } from "../data/dataset.js";
 import { Rng } from "../rng.js";
 import type { Ptr } from "../wasm/engine.js";
-import { checkOptions, type EpochRecord, type History, type SgdOptions, type TrainState } from "./options.js";
+import { checkOptions, type EpochRecord, type History, type SgdOptions, type TrainableModel, type TrainState } from "./options.js";
 
-export type { EpochRecord, History, SgdOptions, TrainState, Schedule } from "./options.js";
+export type { EpochRecord, History, SgdOptions, TrainState, Schedule, TrainableModel } from "./options.js";
 
 /**
  * A training run you can drive an epoch (or a few batches) at a time, e.g. from a Web Worker that
@@ -39,7 +39,7 @@ export class Trainer {
   private normBatches = 0;
 
   constructor(
-    readonly net: Network,
+    readonly net: Network | TrainableModel,
     readonly data: DataSet,
     options: SgdOptions,
   ) {
@@ -69,7 +69,6 @@ export class Trainer {
     const { net, opts } = this;
     const e = net.engine;
     const r = net.residentData(this.data);
-    const { x, y, lab } = net.buffers;
     const m = opts.batchSize;
     const l2 = (opts.lambda ?? 0) / this.n;
     const l1 = (opts.l1 ?? 0) / this.n;
@@ -78,19 +77,28 @@ export class Trainer {
     const total = this.batchesPerEpoch;
     if (this.batchInEpoch === 0) this.shuffleRng.shuffle(r.order, this.n);
     const t0 = now();
-    for (let i = 0; i < count && this.batchInEpoch < total; i++, this.batchInEpoch++) {
-      const s = this.batchInEpoch * m;
-      const B = Math.min(m, this.n - s);
-      r.gather(r.order + 4 * s, B, x, y, lab);
-      net.zeroGrad();
-      net.backwardPtr(net.forwardPtr(x, B, true), y, B);
+    const step = (): void => {
       if (this.normSums) this.addGradNorms();
+      if (opts.clipNorm) clipByNorm(net, opts.clipNorm);
       // w ← w − η(∇C + (λ/n)w + (λ₁/n)sgn w), biases without decay; with momentum through the velocity
       e.k.sgd_update(net.paramPtr, net.gradPtr, this.vel, net.numWeights, this.eta, l2, l1, mu, nesterov);
       const nb = net.numParams - net.numWeights;
       if (nb > 0) {
         const off = 4 * net.numWeights;
         e.k.sgd_update(net.paramPtr + off, net.gradPtr + off, this.vel ? this.vel + off : 0, nb, this.eta, 0, 0, mu, nesterov);
+      }
+    };
+    for (let i = 0; i < count && this.batchInEpoch < total; i++, this.batchInEpoch++) {
+      const s = this.batchInEpoch * m;
+      const B = Math.min(m, this.n - s);
+      // a sequence model runs its own steps (one per truncated-BPTT window), each ending in step()
+      if ("trainBatch" in net) net.trainBatch(this.data, r.order + 4 * s, B, step, opts);
+      else {
+        const { x, y, lab } = net.buffers;
+        net.residentData(this.data).gather(r.order + 4 * s, B, x, y, lab);
+        net.zeroGrad();
+        net.backwardPtr(net.forwardPtr(x, B, true), y, B);
+        step();
       }
       opts.onBatch?.({ epoch: this.epoch, batch: this.batchInEpoch, batches: total, examples: s + B });
     }
@@ -235,6 +243,13 @@ export class Trainer {
   }
 }
 
+/** Rescales the whole gradient to norm c when its L2 norm ‖∇C‖ exceeds c (clipping by norm, for exploding gradients through time). */
+function clipByNorm(net: Network | TrainableModel, c: number): void {
+  const k = net.engine.k;
+  const norm = Math.sqrt(k.sum_squares(net.gradPtr, net.numParams));
+  if (norm > c) k.scale(net.gradPtr, net.gradPtr, c / norm, net.numParams);
+}
+
 function now(): number {
   return typeof performance !== "undefined" ? performance.now() : Date.now();
 }
@@ -243,7 +258,7 @@ function now(): number {
  * Trains `net` on `data` by mini-batch SGD (network2.SGD) and returns the per-epoch history.
  * Throws before any training on bad hyper-parameters or data.
  */
-export function sgd(net: Network, data: DataSet, options: SgdOptions): History {
+export function sgd(net: Network | TrainableModel, data: DataSet, options: SgdOptions): History {
   const t = new Trainer(net, data, options);
   while (!t.done) t.runEpoch();
   return t.history;

@@ -102,4 +102,13 @@ export interface Kernels {
   maxpool2d_backward(dinp: Ptr, arg: Ptr, dout: Ptr, N: number, H: number, W: number, OH: number, OW: number): void;
   l2pool2d_forward(out: Ptr, inp: Ptr, N: number, H: number, W: number, p: number, s: number): void;
   l2pool2d_backward(dinp: Ptr, inp: Ptr, out: Ptr, dout: Ptr, N: number, H: number, W: number, p: number, s: number): void;
+
+  // rnn.ts: time-major sequences x (T, B, C), states (T, B, H), masks (T, B) f32 in {0, 1}; a masked
+  // step carries the state (h_t = h_{t-1}). These WRITE their outputs.
+  seq_transpose(out: Ptr, inp: Ptr, B: number, T: number, C: number): void;
+  rnn_carry(h: Ptr, hprev: Ptr, mask: Ptr, B: number, H: number): void;
+  rnn_mask_backward(dpre: Ptr, dh: Ptr, mask: Ptr, B: number, H: number): void;
+  row_scale(x: Ptr, s: Ptr, B: number, C: number): void;
+  mask_from_ids(mask: Ptr, ids: Ptr, N: number): number;
+  count_argmax_equal_masked(inp: Ptr, labels: Ptr, mask: Ptr, B: number, C: number): number;
 }

@@ -1,0 +1,160 @@
+/**
+ * A recurrent layer, h_t = f(W_xh·x_t + W_hh·h_{t−1} + b) with f = tanh (or ReLU), the same W and b at
+ * every step, h_{−1} = 0 unless a state is given. Time-major buffers: x (T, B, C), states (T + 1, B, H)
+ * with slot 0 the initial state, masks (T, B). The input projection of all T steps is one GEMM over
+ * T·B rows; each step then adds h_{t−1}·W_hhᵀ with one (B, H) × (H, H) GEMM and applies f. Backward is
+ * BPTT: a loop down the steps (one GEMM each for dL/dh_{t−1}), then the weight gradients of all steps
+ * in three GEMMs. Kernels: gemm.ts, activation.ts, rnn.ts.
+ */
+import type { Engine, Ptr } from "../wasm/engine.js";
+import type { Rng } from "../rng.js";
+import type { Param, ParamSpec } from "../layers/layer.js";
+
+/** The state nonlinearity f. */
+export type RnnActivation = "tanh" | "relu";
+
+/** One recurrent layer of `hidden` units reading `inputs` features per step. */
+export class RNN {
+  private e!: Engine;
+  private wxh!: Param;
+  private whh!: Param;
+  private b!: Param;
+  private maxB = 0;
+  private maxT = 0;
+  private hs: Ptr = 0;
+  private dpre: Ptr = 0;
+  private dh: Ptr = 0;
+  private dinp: Ptr = 0;
+  private x: Ptr = 0;
+  private mask: Ptr = 0;
+  private B = 0;
+  private T = 0;
+
+  constructor(
+    readonly inputs: number,
+    readonly hidden: number,
+    readonly activation: RnnActivation = "tanh",
+  ) {
+    for (const [name, v] of [["inputs", inputs], ["hidden size", hidden]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`simdnet: RNN ${name} must be a positive integer, got ${v}`);
+    }
+    if (activation !== "tanh" && activation !== "relu") throw new TypeError(`simdnet: RNN activation must be "tanh" or "relu", got ${JSON.stringify(activation)}`);
+  }
+
+  /** W_xh (H, C) and W_hh (H, H) decay under L2; b (H) doesn't. */
+  paramSpecs(): ParamSpec[] {
+    return [
+      { name: "wxh", shape: [this.hidden, this.inputs], decay: true },
+      { name: "whh", shape: [this.hidden, this.hidden], decay: true },
+      { name: "bias", shape: [this.hidden], decay: false },
+    ];
+  }
+
+  bind([wxh, whh, b]: Param[]): void {
+    this.wxh = wxh;
+    this.whh = whh;
+    this.b = b;
+  }
+
+  /** W_xh ~ N(0, 1/C) and W_hh ~ N(0, 1/H) (network2's default per matrix), b = 0 so tanh starts unsaturated. */
+  init(rng: Rng): void {
+    rng.fillNormal(this.wxh.value, this.wxh.size, 0, 1 / Math.sqrt(this.inputs));
+    rng.fillNormal(this.whh.value, this.whh.size, 0, 1 / Math.sqrt(this.hidden));
+    rng.fillNormal(this.b.value, this.hidden, 0, 0);
+  }
+
+  /** The parameter slices: input weights, recurrent weights, bias. */
+  get weights(): { wxh: Param; whh: Param; bias: Param } {
+    return { wxh: this.wxh, whh: this.whh, bias: this.b };
+  }
+
+  /** Buffers for up to maxB sequences of up to maxT steps (called once by the model, before init). */
+  allocate(e: Engine, maxB: number, maxT: number): void {
+    this.e = e;
+    if (maxB <= this.maxB && maxT <= this.maxT) return;
+    this.maxB = Math.max(maxB, this.maxB);
+    this.maxT = Math.max(maxT, this.maxT);
+    const n = this.maxB * this.hidden;
+    this.hs = e.alloc((this.maxT + 1) * n);
+    this.dpre = e.alloc(this.maxT * n);
+    this.dh = e.alloc(n);
+    this.dinp = e.alloc(this.maxT * this.maxB * this.inputs);
+  }
+
+  /** The state after step t−1 of the last forward ((B, H); t = 0 is the initial state, t = T the last). */
+  state(t: number): Ptr {
+    return this.hs + 4 * t * this.B * this.hidden;
+  }
+
+  /** The state after the last step of the last forward (B, H). */
+  get lastState(): Ptr {
+    return this.state(this.T);
+  }
+
+  /** dL/dh_{−1} after backward: the gradient for the initial state (B, H), e.g. an encoder's last state. */
+  get dstate0(): Ptr {
+    return this.dh;
+  }
+
+  /**
+   * Runs T steps over x (T, B, C) from the state h0 (B, H; 0 for zeros), with an optional mask (T, B)
+   * that carries the state through padded steps. Returns the states h_0 … h_{T−1} as (T, B, H).
+   */
+  forward(x: Ptr, B: number, T: number, mask: Ptr = 0, h0: Ptr = 0): Ptr {
+    if (!Number.isInteger(T) || T < 1 || T > this.maxT) throw new RangeError(`simdnet: RNN got ${T} time steps; this model holds 1..${this.maxT}`);
+    if (!Number.isInteger(B) || B < 1 || B > this.maxB) throw new RangeError(`simdnet: RNN got a batch of ${B} sequences; this model holds 1..${this.maxB}`);
+    const { k, gemmScratch: sc } = this.e;
+    const H = this.hidden;
+    this.B = B;
+    this.T = T;
+    this.x = x;
+    this.mask = mask;
+    if (h0) k.copy(this.hs, h0, B * H);
+    else k.fill(this.hs, 0, B * H);
+    const out = this.state(1);
+    // pre_t = x_t·W_xhᵀ + b for every step at once: (T·B, C) × (H, C)ᵀ
+    k.gemm(out, x, this.wxh.value, sc, T * B, H, this.inputs, 0, 1, 1, 0);
+    k.bias_add(out, this.b.value, T * B, H);
+    for (let t = 0; t < T; t++) {
+      const prev = this.state(t);
+      const h = this.state(t + 1);
+      k.gemm(h, prev, this.whh.value, sc, B, H, H, 0, 1, 1, 1); // pre_t += h_{t−1}·W_hhᵀ
+      if (this.activation === "tanh") k.tanh_forward(h, h, B * H);
+      else k.relu_forward(h, h, B * H);
+      if (mask) k.rnn_carry(h, prev, mask + 4 * t * B, B, H);
+    }
+    return out;
+  }
+
+  /**
+   * BPTT for the last forward: dout (T, B, H) is dL/dh_t from above (0: none), dlast (B, H) dL/dh_{T−1}
+   * from beyond the sequence (0: none). ADDS dL/dW_xh, dL/dW_hh, dL/db into the grads buffer, leaves
+   * dL/dh0 at {@link dstate0}, and returns dL/dx (T, B, C) (or 0 when needDinp is false).
+   */
+  backward(dout: Ptr, dlast: Ptr, needDinp: boolean): Ptr {
+    const { k, gemmScratch: sc } = this.e;
+    const { B, T, mask } = this;
+    const H = this.hidden;
+    const n = B * H;
+    if (dlast) k.copy(this.dh, dlast, n);
+    else k.fill(this.dh, 0, n);
+    k.fill(this.dpre, 0, T * n);
+    for (let t = T - 1; t >= 0; t--) {
+      // forward was: h_t = f(pre_t), pre_t = x_t·W_xhᵀ + h_{t−1}·W_hhᵀ + b (h_t = h_{t−1} where masked)
+      const dpre = this.dpre + 4 * t * n;
+      if (dout) k.axpy(this.dh, 1, dout + 4 * t * n, n); // dL/dh_t = from above + from step t + 1
+      if (this.activation === "tanh") k.tanh_backward(dpre, this.state(t + 1), this.dh, n);
+      else k.relu_backward(dpre, this.state(t + 1), this.dh, n);
+      if (mask) k.rnn_mask_backward(dpre, this.dh, mask + 4 * t * B, B, H);
+      // dL/dh_{t−1} = dpre_t·W_hh (+ the carried part where masked)
+      k.gemm(this.dh, dpre, this.whh.value, sc, B, H, H, 0, 0, 1, mask ? 1 : 0);
+    }
+    // every step at once: dW_xh += dPreᵀ·X, dW_hh += dPreᵀ·H_prev (slots 0..T−1), db += Σ rows of dPre
+    k.gemm(this.wxh.grad, this.dpre, this.x, sc, H, this.inputs, T * B, 1, 0, 1, 1);
+    k.gemm(this.whh.grad, this.dpre, this.hs, sc, H, H, T * B, 1, 0, 1, 1);
+    k.col_sum(this.b.grad, this.dpre, T * B, H);
+    if (!needDinp) return 0;
+    k.gemm(this.dinp, this.dpre, this.wxh.value, sc, T * B, this.inputs, H, 0, 0, 1, 0);
+    return this.dinp;
+  }
+}
