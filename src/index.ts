@@ -12,7 +12,7 @@ export { Activation, ACTIVATIONS, type ActivationName } from "./layers/activatio
 export { Softmax } from "./layers/softmax.js";
 export { Dropout } from "./layers/dropout.js";
 export { Perceptron } from "./layers/perceptron.js";
-export { Conv2D, chooseAlgorithm, type Conv2DOptions, type Padding, type ConvAlgorithm } from "./layers/conv2d.js";
+export { Conv2D, type Conv2DOptions, type Padding, type ConvAlgorithm } from "./layers/conv2d.js";
 export { Pool2D, type Pool2DOptions, type PoolKind } from "./layers/pool2d.js";
 export { convPool, type ConvPoolOptions } from "./layers/convpool.js";
 export { buildLayers } from "./layers/registry.js";
