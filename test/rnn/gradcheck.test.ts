@@ -5,6 +5,10 @@ import { describe, expect, it } from "vitest";
 import { engine, RefRng } from "../helpers.js";
 import { gradErr } from "../gradcheck.js";
 import { SequenceClassifier } from "../../src/rnn/classifier.js";
+import { LanguageModel } from "../../src/rnn/lm.js";
+import { Seq2Seq } from "../../src/rnn/seq2seq.js";
+import { SequenceGenerator } from "../../src/rnn/generator.js";
+import { Vocab, pairSequences, wordSequences } from "../../src/rnn/text.js";
 
 /** Central differences of loss() in every parameter of model (float64 from f32 forwards). */
 export function numericGrad(model: { numParams: number; getParams(): Float32Array; setParams(v: ArrayLike<number>): void }, loss: () => number, h = 1e-2): Float64Array {
@@ -50,4 +54,43 @@ describe("SequenceClassifier BPTT", () => {
       expect(gradErr(analytic, numeric)).toBeLessThan(2e-2);
     });
   }
+});
+
+describe("BPTT in the other shapes", () => {
+  it("LanguageModel: stacked layers, words of different lengths (padding masked), both step losses", async () => {
+    const e = await engine();
+    const v = Vocab.fromTexts(["abcd"]);
+    const seqs = wordSequences(["abcd", "b", "ca", "dba"], v, 5);
+    for (const stepLoss of ["sum", "mean"] as const) {
+      const m = new LanguageModel({ engine: e, vocab: [...v.chars], hidden: [5, 4], steps: 5, seed: 8, stepLoss });
+      const loss = (): number => m.lossAndGradient(seqs.inputs, 4);
+      loss();
+      const analytic = m.getGrads();
+      expect(gradErr(analytic, numericGrad(m, loss))).toBeLessThan(2e-2);
+    }
+  });
+
+  it("Seq2Seq: the decoder's gradient reaches the encoder through its last states (stacked, masked sources)", async () => {
+    const e = await engine();
+    const v = Vocab.fromTexts(["abc"]);
+    const d = pairSequences([["abc", "cba"], ["a", "a"], ["cb", "bc"]], v, 3, 4);
+    const m = new Seq2Seq({ engine: e, vocab: [...v.chars], hidden: [4, 3], sourceSteps: 3, targetSteps: 4, seed: 9 });
+    const loss = (): number => m.lossAndGradient(d.inputs, 3);
+    loss();
+    const analytic = m.getGrads();
+    // the encoder's weights get gradient only through the initial states of the decoder
+    expect(analytic.some((g, i) => m.params.some((p) => p.name.startsWith("enc") && i >= (p.value - m.paramPtr) / 4 && i < (p.value - m.paramPtr) / 4 + p.size && g !== 0))).toBe(true);
+    expect(gradErr(analytic, numericGrad(m, loss))).toBeLessThan(2e-2);
+  });
+
+  it("SequenceGenerator: the input vector's bridge to every layer's initial state", async () => {
+    const e = await engine();
+    const m = new SequenceGenerator({ engine: e, conditions: 3, outputs: 4, steps: 4, hidden: [5, 3], seed: 10 });
+    const r = new RefRng(12);
+    const frames = r.array(2 * 4 * 4, 0.05, 0.95);
+    const loss = (): number => m.lossAndGradient([1, 0, 0, 0, 0, 1], frames);
+    loss();
+    const analytic = m.getGrads();
+    expect(gradErr(analytic, numericGrad(m, loss))).toBeLessThan(2e-2);
+  });
 });
