@@ -9,6 +9,7 @@ export * from "./kernels/sgd";
 export * from "./kernels/rng";
 export * from "./kernels/conv";
 export * from "./kernels/pool";
+export * from "./kernels/optim";
 export * from "./kernels/rnn";
 
 /** First byte the TS arena may use: everything below belongs to AssemblyScript's static data. */

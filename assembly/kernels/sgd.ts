@@ -3,22 +3,11 @@
 //   g' = grad + l2 * w + l1 * sign(w)        (sign(0) = 0; pass l2 = l1 = 0 for biases)
 // With l2 = lambda / n this is network2.py's w -> (1 - eta lambda / n) w - eta grad, up to rounding.
 import { at, madd, fmadd } from "./util";
+import { decay1, decay4 } from "./decay";
 
 const PLAIN = 0;
 const MOMENTUM = 1;
 const NESTEROV = 2;
-
-/** -1, 0 or +1 per lane: the sign bit of w on 1.0, masked to 0 where w == 0 (also for -0). */
-// @ts-ignore: decorator
-@inline function sign4(w: v128): v128 {
-  const s = v128.or(v128.and(w, f32x4.splat(-0.0)), f32x4.splat(1));
-  return v128.and(s, f32x4.ne(w, f32x4.splat(0)));
-}
-
-// @ts-ignore: decorator
-@inline function sign1(w: f32): f32 {
-  return w != 0 ? copysign<f32>(1, w) : 0; // NaN gives +-1, as in sign4
-}
 
 /** The whole update for one mode; mode is a constant at each call site, so its branches fold away. */
 // @ts-ignore: decorator
@@ -28,7 +17,7 @@ const NESTEROV = 2;
   let i = 0;
   for (; i + 4 <= N; i += 4) {
     let w = v128.load(at(param, i));
-    const g = madd(vl1, sign4(w), madd(vl2, w, v128.load(at(grad, i))));
+    const g = decay4(v128.load(at(grad, i)), w, vl2, vl1);
     if (mode == PLAIN) {
       w = madd(vnlr, g, w);                           // w -= lr g'
     } else {
@@ -42,7 +31,7 @@ const NESTEROV = 2;
   }
   for (; i < N; i++) {
     let w = load<f32>(at(param, i));
-    const g = fmadd(l1, sign1(w), fmadd(l2, w, load<f32>(at(grad, i))));
+    const g = decay1(load<f32>(at(grad, i)), w, l2, l1);
     if (mode == PLAIN) {
       w = fmadd(-lr, g, w);
     } else {

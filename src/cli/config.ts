@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import type { Schedule, SgdOptions } from "../train/options.js";
+import { optimizerConfig, type OptimizerConfig } from "../train/optimizers.js";
 import type { CostName } from "../loss/costs.js";
 import type { ActivationName } from "../layers/activation.js";
 
@@ -21,6 +22,8 @@ export const FLAGS = {
   dropout: { type: "string", default: "0", help: "dropout rate on hidden layers (sizes architectures)" },
   momentum: { type: "string", default: "0", help: "momentum μ" },
   nesterov: { type: "boolean", default: false, help: "Nesterov's accelerated gradient (with --momentum)" },
+  optimizer: { type: "string", default: "sgd", help: "sgd | momentum | nesterov | adam | rmsprop | adagrad | cg | lbfgs | hf (cg, lbfgs, hf: one full-batch iteration per epoch)" },
+  optim: { type: "string", default: "", help: 'optimizer parameters "k=v,…": beta1 beta2 rho epsilon history restart damping cgIterations curvatureBatch hvp=exact|fd' },
   schedule: { type: "string", default: "constant", help: "constant | plateau:N[:1/128] | step:E:F | exp:G" },
   "early-stopping": { type: "string", default: "0", help: "stop after N epochs without validation improvement (0: off)" },
   seed: { type: "string", default: "0", help: "seed for initialization, shuffles and dropout" },
@@ -38,6 +41,7 @@ export const FLAGS = {
   "grad-norms": { type: "boolean", default: false, help: "print each layer's mean gradient norm ‖∂C/∂w‖, ‖∂C/∂b‖ per epoch" },
   "export-filters": { type: "string", help: "write the first layer's filters (weights as images) as a PNG here" },
   "export-misclassified": { type: "string", help: "write up to 100 misclassified test digits (true>predicted) as a PNG here" },
+  out: { type: "string", help: "slowdown: the PNG to write (default slowdown.png)" },
   help: { type: "boolean", short: "h", default: false, help: "this help" },
 } as const;
 
@@ -81,6 +85,18 @@ export function parseSchedule(text: string): Schedule {
   }
 }
 
+/** --optimizer NAME with --optim "beta1=0.9,hvp=fd": the optimizer configuration, validated. */
+export function parseOptimizer(name: string, params = ""): OptimizerConfig {
+  const keys = ["beta1", "beta2", "rho", "epsilon", "history", "restart", "damping", "cgIterations", "curvatureBatch", "hvp"];
+  const c: Record<string, unknown> = { name };
+  for (const item of params.split(",").filter((t) => t.trim())) {
+    const [k, v] = item.split("=").map((t) => t.trim());
+    if (!keys.includes(k) || v === undefined) throw new RangeError(`--optim ${JSON.stringify(item)}: expected k=v with k one of ${keys.join(", ")}`);
+    c[k] = k === "hvp" ? v : Number(v);
+  }
+  return optimizerConfig(c as unknown as OptimizerConfig);
+}
+
 /** The trainer options the flags describe (data sets are added by the caller). */
 export function sgdOptions(flags: Flags): SgdOptions {
   const es = num(flags, "early-stopping", (v) => Number.isInteger(v) && v >= 0, "an integer ≥ 0");
@@ -92,6 +108,7 @@ export function sgdOptions(flags: Flags): SgdOptions {
     l1: num(flags, "l1", (v) => v >= 0, "a number ≥ 0"),
     momentum: num(flags, "momentum", (v) => v >= 0 && v < 1, "in [0, 1)"),
     nesterov: flags.nesterov,
+    optimizer: parseOptimizer(flags.optimizer ?? "sgd", flags.optim),
     seed: num(flags, "seed", Number.isInteger, "an integer"),
     schedule: parseSchedule(flags.schedule ?? "constant"),
     gradNorms: flags["grad-norms"],
@@ -121,7 +138,9 @@ export function helpText(): string {
     "       simdnet eval --model F       accuracy and cost of a saved model on the test set",
     "       simdnet predict --model F [--data DIR]   predictions for the first test digits",
     "       simdnet tune [options]       the book's η then λ search, as a table",
+    "       simdnet rnn --task rows|chars|digits|reverse   recurrent networks (simdnet rnn --help)",
     "       simdnet train --ensemble 5 --export-filters f.png --export-misclassified m.png --grad-norms",
+    "       simdnet slowdown [--out F.png]  chapter 3's learning slowdown: quadratic vs cross-entropy cost curves",
     "",
     ...rows,
   ].join("\n");

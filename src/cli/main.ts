@@ -1,10 +1,11 @@
 /**
- * The `simdnet` command line: train | eval | predict | tune. Errors print one clear line (no stack)
+ * The `simdnet` command line: train | eval | predict | tune | slowdown. Errors print one clear line (no stack)
  * and exit with status 2 for bad usage, 1 for failures.
  */
 import { helpText, parseFlags } from "./config.js";
 import { train, loadData } from "./train.js";
 import { tune } from "./tune.js";
+import { slowdown } from "./slowdown.js";
 import { createEngine } from "../wasm/engine.js";
 import { loadModel } from "../io/node.js";
 
@@ -13,6 +14,11 @@ async function main(argv: string[]): Promise<number> {
   if (!command || command === "--help" || command === "-h" || command === "help") {
     console.log(helpText());
     return command ? 0 : 2;
+  }
+  // recurrent networks have flags of their own (--task, --hidden, --clip, --bptt, …): src/rnn/cli.ts
+  if (command === "rnn") {
+    await (await import("../rnn/cli.js")).rnnCommand(rest);
+    return 0;
   }
   const { flags } = parseFlags(rest);
   if (flags.help) {
@@ -25,6 +31,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case "tune":
       await tune(flags);
+      return 0;
+    case "slowdown":
+      await slowdown(flags, rest);
       return 0;
     case "eval":
     case "predict": {

@@ -8,6 +8,7 @@ import type { Param } from "../layers/layer.js";
 import type { Rng } from "../rng.js";
 import type { Engine, Ptr } from "../wasm/engine.js";
 import type { Trainer } from "./sgd.js";
+import { withOptimizer, type OptimizerSpec, type OptimizerState } from "./optimizers.js";
 
 /**
  * A model the trainer drives that is not a {@link Network}: the sequence models of src/rnn/. Same flat
@@ -57,6 +58,11 @@ export interface SgdOptions {
   momentum?: number;
   /** Nesterov's accelerated gradient instead of classical momentum. */
   nesterov?: boolean;
+  /**
+   * "sgd" (default), "momentum", "nesterov", "adam", "rmsprop", "adagrad" (η is their learning rate), or
+   * the full-batch "cg", "lbfgs", "hf" (one iteration per epoch; η unused); a name or { name, …params }.
+   */
+  optimizer?: OptimizerSpec;
   /** Seed for the per-epoch shuffle (default: the network's seed). */
   seed?: number;
   /** Validation data: monitored each epoch; drives early stopping and the plateau schedule. */
@@ -106,7 +112,7 @@ export interface EpochRecord {
 /** The per-epoch records and why training ended. */
 export interface History {
   epochs: EpochRecord[];
-  stopReason: "completed" | "early-stopping" | "schedule" | "diverged" | "stopped";
+  stopReason: "completed" | "early-stopping" | "schedule" | "diverged" | "stopped" | "line-search";
   message?: string;
   /** The epoch with the best validation accuracy (−1 without validation data). */
   bestEpoch: number;
@@ -119,6 +125,8 @@ export interface TrainState {
   eta: number;
   params: Float32Array;
   velocity: Float32Array | null;
+  /** Adam's moments, L-BFGS's pairs, …: the optimizer's own state (absent for sgd / momentum). */
+  optimizer?: OptimizerState | null;
   shuffleRng: number[];
   netRng: number[];
   order: number[];
@@ -173,5 +181,5 @@ export function checkOptions(o: SgdOptions, data: DataSet, net: Network | Traina
       if (!(s.gamma > 0 && s.gamma <= 1)) fail(`schedule.gamma must be in (0, 1], got ${s.gamma}`);
     } else if (s.type !== "constant") fail(`unknown schedule ${JSON.stringify((s as { type: unknown }).type)}; expected constant, plateau, step or exponential`);
   }
-  return o;
+  return withOptimizer(o, net);
 }

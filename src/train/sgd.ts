@@ -9,6 +9,8 @@ import type { DataSet } from "../data/dataset.js";
 import { Rng } from "../rng.js";
 import type { Ptr } from "../wasm/engine.js";
 import { checkOptions, type EpochRecord, type History, type SgdOptions, type TrainableModel, type TrainState } from "./options.js";
+import { AdaptiveOptimizer, optimizerConfig } from "./optimizers.js";
+import { createBatchMethod, type BatchMethod } from "./fullbatch.js";
 
 export type { EpochRecord, History, SgdOptions, TrainState, Schedule, TrainableModel } from "./options.js";
 
@@ -26,6 +28,9 @@ export class Trainer {
 
   private readonly shuffleRng: Rng;
   private readonly vel: Ptr;
+  /** Adam / RMSProp / AdaGrad in place of sgd_update, or a full-batch method run once per epoch. */
+  private readonly adaptive: AdaptiveOptimizer | null;
+  private readonly method: BatchMethod | null;
   private readonly n: number;
   private lastGood: Float32Array;
   private best: Float32Array | null = null;
@@ -51,6 +56,9 @@ export class Trainer {
     if (o.evaluationData) net.residentData(o.evaluationData, "evaluation data");
     this.shuffleRng = new Rng(net.engine, (o.seed ?? net.seed) ^ 0x5eed5eed);
     this.vel = o.momentum ? net.engine.alloc(net.numParams) : 0;
+    const oc = optimizerConfig(o.optimizer);
+    this.adaptive = ["adam", "rmsprop", "adagrad"].includes(oc.name) ? new AdaptiveOptimizer(net, oc) : null;
+    this.method = "layers" in net ? createBatchMethod(net, data, oc, o.lambda ?? 0, o.l1 ?? 0, this.shuffleRng) : null;
     this.normSums = o.gradNorms ? new Float64Array(net.params.length) : null;
     this.eta = o.eta;
     this.history = { epochs: [], stopReason: "completed", bestEpoch: -1, bestAccuracy: NaN };
@@ -66,6 +74,7 @@ export class Trainer {
   /** Runs up to `count` mini-batches of the current epoch; finishes the epoch when its last batch ran. */
   runBatches(count: number): EpochRecord | null {
     if (this.done) return null;
+    if (this.method) return this.runIteration();
     const { net, opts } = this;
     const e = net.engine;
     const r = net.residentData(this.data);
@@ -81,6 +90,7 @@ export class Trainer {
       if (this.normSums) this.addGradNorms();
       if (opts.clipNorm) clipByNorm(net, opts.clipNorm);
       // w ← w − η(∇C + (λ/n)w + (λ₁/n)sgn w), biases without decay; with momentum through the velocity
+      if (this.adaptive) return this.adaptive.step(this.eta, l2, l1);
       e.k.sgd_update(net.paramPtr, net.gradPtr, this.vel, net.numWeights, this.eta, l2, l1, mu, nesterov);
       const nb = net.numParams - net.numWeights;
       if (nb > 0) {
@@ -104,6 +114,16 @@ export class Trainer {
     }
     this.elapsed += now() - t0;
     return this.batchInEpoch === total ? this.endEpoch() : null;
+  }
+
+  /** One iteration of a full-batch method as an epoch; a failed line search stops the run (θ kept). */
+  private runIteration(): EpochRecord | null {
+    const t0 = now();
+    const r = this.method!.iterate();
+    this.elapsed += now() - t0;
+    if (r.ok) return this.endEpoch();
+    this.finish("line-search", `${r.message}; stopped after epoch ${this.epoch - 1}, keeping its weights`);
+    return null;
   }
 
   /** Runs one whole epoch and returns its record. */
@@ -213,6 +233,7 @@ export class Trainer {
       eta: this.eta,
       params: this.net.getParams(),
       velocity: this.vel ? this.net.engine.read(this.vel, this.net.numParams) : null,
+      optimizer: (this.adaptive ?? this.method)?.state() ?? null,
       shuffleRng: Array.from(this.shuffleRng.getState()),
       netRng: Array.from(this.net.rng.getState()),
       order: Array.from(this.net.engine.i32(this.net.residentData(this.data).order, this.n)),
@@ -229,6 +250,7 @@ export class Trainer {
     if (s.order.length !== this.n) throw new RangeError(`simdnet: resume state was taken on ${s.order.length} training examples; this data has ${this.n}`);
     net.setParams(s.params);
     if (this.vel && s.velocity) net.engine.write(this.vel, s.velocity);
+    (this.adaptive ?? this.method)?.restore(s.optimizer ?? undefined);
     this.shuffleRng.setState(s.shuffleRng);
     net.rng.setState(s.netRng);
     net.engine.i32(net.residentData(this.data).order, this.n).set(s.order);

@@ -103,6 +103,19 @@ export interface Kernels {
   l2pool2d_forward(out: Ptr, inp: Ptr, N: number, H: number, W: number, p: number, s: number): void;
   l2pool2d_backward(dinp: Ptr, inp: Ptr, out: Ptr, dout: Ptr, N: number, H: number, W: number, p: number, s: number): void;
 
+  // optim.ts: one fused pass each, decay g' = grad + l2 w + l1 sign(w) as in sgd_update; m, v (N) state.
+  // Adam: c1 = 1 / (1 - beta1^t), c2 = 1 / (1 - beta2^t) (bias corrections from the caller).
+  adam_update(param: Ptr, grad: Ptr, m: Ptr, v: Ptr, N: number, lr: number, l2: number, l1: number,
+              beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
+  rmsprop_update(param: Ptr, grad: Ptr, v: Ptr, N: number, lr: number, l2: number, l1: number, rho: number, eps: number): void;
+  adagrad_update(param: Ptr, grad: Ptr, v: Ptr, N: number, lr: number, l2: number, l1: number, eps: number): void;
+  /** grad += l2 param + l1 sign(param). */
+  add_decay(grad: Ptr, param: Ptr, N: number, l2: number, l1: number): void;
+  /** Σ x·y in f64. */
+  dot_f64(x: Ptr, y: Ptr, N: number): number;
+  /** dinp += f''(z) ⊙ rz ⊙ dout with f'' from the output a = f(z); fn 0 sigmoid, 1 tanh. */
+  activation_second(dinp: Ptr, out: Ptr, rz: Ptr, dout: Ptr, N: number, fn: number): void;
+
   // rnn.ts: time-major sequences x (T, B, C), states (T, B, H), masks (T, B) f32 in {0, 1}; a masked
   // step carries the state (h_t = h_{t-1}). These WRITE their outputs.
   seq_transpose(out: Ptr, inp: Ptr, B: number, T: number, C: number): void;

@@ -1,0 +1,206 @@
+/**
+ * Hessian-vector products Hv of a network's mean cost over a mini-batch, two ways: exactly, by
+ * Pearlmutter's R-operator (forward-over-reverse: a tangent forward pass R{·} beside the forward, then
+ * backprop of both) through the same GEMM, activation and softmax kernels; or by a central difference
+ * of gradients (∇C(θ + εv) − ∇C(θ − εv))/2ε, which works for any layer. Both leave θ unchanged.
+ */
+import type { Network } from "../network.js";
+import type { Ptr } from "../wasm/engine.js";
+import type { Layer } from "../layers/layer.js";
+import { Dense } from "../layers/dense.js";
+import { Activation } from "../layers/activation.js";
+import { Softmax } from "../layers/softmax.js";
+import { Dropout } from "../layers/dropout.js";
+
+/** How a product is computed: the exact R-operator, or central differences of gradients. */
+export type HvpMethod = "exact" | "fd";
+
+/** Why the exact R-operator cannot run on this network (null when it can). */
+export function exactHvpUnsupported(net: Network): string | null {
+  const layers = net.layers;
+  const last = layers[layers.length - 1];
+  for (const [i, l] of layers.entries()) {
+    if (l instanceof Dense || (l instanceof Dropout && l.rate === 0)) continue;
+    if (l instanceof Activation && l.fn !== "step") continue;
+    if (l instanceof Softmax && l === last && net.cost.fusesWith === "softmax") continue;
+    return `layer ${i} (${l.spec().type}) has no R-operator here; use hvp "fd"`;
+  }
+  const fused = (net.cost.fusesWith === "softmax" && last instanceof Softmax) || (net.cost.fusesWith === "sigmoid" && last instanceof Activation && last.fn === "sigmoid");
+  if (!fused && net.cost.name !== "quadratic") return `the ${net.cost.name} cost is only differentiated twice with its matching output layer; use hvp "fd"`;
+  return null;
+}
+
+/**
+ * Hv for one mini-batch of B examples (inputs x (B, inputSize), targets y (B, outputs), both in wasm
+ * memory), with v and the result laid out like the network's parameters. The batch stays fixed
+ * between products, as Newton–CG needs. L2 adds l2·v on the weights (the Hessian of l2/2·Σw²).
+ */
+export class HessianVector {
+  private readonly acts: Ptr[] = [];
+  private readonly racts: Ptr[] = [];
+  private readonly delta: Ptr[] = [];
+  private readonly rdelta: Ptr[] = [];
+  /** dL/d(input) and its R{·}, for a first layer without parameters. */
+  private deltaIn: Ptr = 0;
+  private rdeltaIn: Ptr = 0;
+  private readonly save: Ptr;
+  private readonly gPlus: Ptr;
+  private x: Ptr = 0;
+  private y: Ptr = 0;
+  private B = 0;
+
+  constructor(
+    readonly net: Network,
+    readonly method: HvpMethod,
+    readonly maxBatch: number,
+  ) {
+    const why = method === "exact" ? exactHvpUnsupported(net) : null;
+    if (why) throw new Error(`simdnet: exact Hessian-vector products: ${why}`);
+    const e = net.engine;
+    if (method === "exact") {
+      // per layer: its output a and R{a}, and dL/d(output) and R{dL/d(output)}, for maxBatch rows
+      for (const l of net.layers) for (const list of [this.acts, this.racts, this.delta, this.rdelta]) list.push(e.alloc(maxBatch * l.outSize));
+      this.deltaIn = e.alloc(maxBatch * net.inputSize);
+      this.rdeltaIn = e.alloc(maxBatch * net.inputSize);
+    } else net.prepare(maxBatch);
+    this.save = e.alloc(net.numParams);
+    this.gPlus = e.alloc(net.numParams);
+  }
+
+  /** Fixes the mini-batch the products are taken on (pointers stay the caller's). */
+  setBatch(x: Ptr, y: Ptr, B: number): void {
+    if (!(Number.isInteger(B) && B >= 1 && B <= this.maxBatch)) throw new RangeError(`simdnet: HessianVector batch of ${B}; expected 1..${this.maxBatch}`);
+    [this.x, this.y, this.B] = [x, y, B];
+  }
+
+  /** out = (H + l2·I_weights) v. */
+  product(out: Ptr, v: Ptr, l2 = 0): void {
+    if (!this.B) throw new Error("simdnet: HessianVector.setBatch first");
+    if (this.method === "exact") this.exact(out, v);
+    else this.centralDifference(out, v);
+    if (l2) this.net.engine.k.axpy(out, l2, v, this.net.numWeights);
+  }
+
+  /** Gradient of the batch's mean cost at the current θ, into the network's grads buffer. */
+  private gradient(): void {
+    const net = this.net;
+    net.zeroGrad();
+    net.backwardPtr(net.forwardPtr(this.x, this.B), this.y, this.B);
+  }
+
+  private centralDifference(out: Ptr, v: Ptr): void {
+    const net = this.net, k = net.engine.k, N = net.numParams, p = net.paramPtr;
+    // ε balances truncation O(ε²) against f32 rounding O(u/ε) relative to θ and v
+    const vn = Math.sqrt(k.dot_f64(v, v, N));
+    if (vn === 0) return k.fill(out, 0, N);
+    const eps = (1e-2 * (1 + Math.sqrt(k.dot_f64(p, p, N) / N))) / (vn / Math.sqrt(N));
+    k.copy(this.save, p, N);
+    k.axpy(p, eps, v, N);
+    this.gradient();
+    k.copy(this.gPlus, net.gradPtr, N);
+    k.copy(p, this.save, N);
+    k.axpy(p, -eps, v, N);
+    this.gradient();
+    k.copy(p, this.save, N);
+    k.copy(out, this.gPlus, N);
+    k.axpy(out, -1, net.gradPtr, N);
+    k.scale(out, out, 1 / (2 * eps), N);
+  }
+
+  /** The slice of a parameter-shaped buffer `buf` that matches a parameter pointer of the network. */
+  private at(buf: Ptr, param: Ptr): Ptr {
+    return buf + (param - this.net.paramPtr);
+  }
+
+  private exact(out: Ptr, v: Ptr): void {
+    const { net, B } = this;
+    const e = net.engine, k = e.k, layers = net.layers, sc = e.gemmScratch;
+    k.fill(out, 0, net.numParams);
+    // forward and R-forward: a_l = f_l(a_{l−1}), R{a_l} = J_l R{a_{l−1}} + (∂a_l/∂θ_l) v_l; R{x} = 0
+    let a = this.x, ra = 0;
+    layers.forEach((l, i) => {
+      const n = B * l.outSize, ao = this.acts[i], rao = this.racts[i];
+      if (l instanceof Dense) {
+        const W = l.weight.value, C = l.inputs, OC = l.outputs;
+        k.gemm(ao, a, W, sc, B, OC, C, 0, 1, 1, 0);
+        k.bias_add(ao, l.bias.value, B, OC);
+        k.gemm(rao, a, this.at(v, W), sc, B, OC, C, 0, 1, 1, 0); // R{z} = a V_Wᵀ + V_b + R{a} Wᵀ
+        k.bias_add(rao, this.at(v, l.bias.value), B, OC);
+        if (ra) k.gemm(rao, ra, W, sc, B, OC, C, 0, 1, 1, 1);
+      } else if (l instanceof Softmax) {
+        k.softmax_forward(ao, a, B, OC(l));
+        k.fill(rao, 0, n);
+        k.softmax_backward(rao, ao, ra, B, OC(l)); // R{p} = p ⊙ (R{z} − Σ p R{z})
+      } else if (l instanceof Activation && l.fn !== "identity") {
+        activationForward(net, l, ao, a, n);
+        k.fill(rao, 0, n);
+        if (ra) activationBackward(net, l, rao, ao, ra, n); // R{a} = f'(z) ⊙ R{z}
+      } else {
+        k.copy(ao, a, n);
+        if (ra) k.copy(rao, ra, n);
+        else k.fill(rao, 0, n);
+      }
+      a = ao;
+      ra = rao;
+    });
+    // seed: δ at the output (or at z of a fused output layer) and R{δ}
+    const last = layers.length - 1, top = layers[last], n = B * net.outputSize;
+    const fused = (net.cost.fusesWith === "softmax" && top instanceof Softmax) || (net.cost.fusesWith === "sigmoid" && top instanceof Activation && top.fn === "sigmoid");
+    const start = fused ? last - 1 : last;
+    k.cost_diff(this.delta[start], a, this.y, n, 1 / B); // (a − y)/B: quadratic, or fused at z
+    k.scale(this.rdelta[start], ra, 1 / B, n);
+    for (let i = start; i >= 0; i--) this.rBackward(layers[i], i, out, v);
+  }
+
+  /** Backprop of δ and R{δ} through layer i (delta[i] is dL/d(output of i)); R{∂C/∂θ} goes to out. */
+  private rBackward(l: Layer, i: number, out: Ptr, v: Ptr): void {
+    const { net, B } = this;
+    const e = net.engine, k = e.k, sc = e.gemmScratch;
+    const d = this.delta[i], rd = this.rdelta[i];
+    const dIn = i > 0 ? this.delta[i - 1] : this.deltaIn, rdIn = i > 0 ? this.rdelta[i - 1] : this.rdeltaIn;
+    const aIn = i > 0 ? this.acts[i - 1] : this.x, raIn = i > 0 ? this.racts[i - 1] : 0;
+    const nIn = B * l.inSize;
+    if (l instanceof Dense) {
+      const W = l.weight.value, C = l.inputs, OC = l.outputs, RW = this.at(out, W);
+      // forward was z = a Wᵀ + b: ∂W = δᵀa, so R{∂W} = R{δ}ᵀa + δᵀR{a}; R{∂b} = Σ_b R{δ}
+      k.gemm(RW, rd, aIn, sc, OC, C, B, 1, 0, 1, 1);
+      if (raIn) k.gemm(RW, d, raIn, sc, OC, C, B, 1, 0, 1, 1);
+      k.col_sum(this.at(out, l.bias.value), rd, B, OC);
+      if (i === 0) return;
+      // δ_in = δ W; R{δ_in} = R{δ} W + δ V_W
+      k.gemm(dIn, d, W, sc, B, C, OC, 0, 0, 1, 0);
+      k.gemm(rdIn, rd, W, sc, B, C, OC, 0, 0, 1, 0);
+      k.gemm(rdIn, d, this.at(v, W), sc, B, C, OC, 0, 0, 1, 1);
+    } else if (l instanceof Activation && l.fn !== "identity") {
+      // forward was a = f(z): δ_z = f'(z) δ_a; R{δ_z} = f'(z) R{δ_a} + f''(z) R{z} δ_a
+      const a = this.acts[i];
+      k.fill(dIn, 0, nIn);
+      activationBackward(net, l, dIn, a, d, nIn);
+      k.fill(rdIn, 0, nIn);
+      activationBackward(net, l, rdIn, a, rd, nIn);
+      if (raIn && (l.fn === "sigmoid" || l.fn === "tanh")) k.activation_second(rdIn, a, raIn, d, nIn, l.fn === "sigmoid" ? 0 : 1);
+    } else {
+      k.copy(dIn, d, nIn);
+      k.copy(rdIn, rd, nIn);
+    }
+  }
+}
+
+function OC(l: Softmax): number {
+  return l.classes;
+}
+
+function activationForward(net: Network, l: Activation, out: Ptr, inp: Ptr, n: number): void {
+  const k = net.engine.k;
+  if (l.fn === "sigmoid") k.sigmoid_forward(out, inp, n);
+  else if (l.fn === "tanh") k.tanh_forward(out, inp, n);
+  else k.relu_forward(out, inp, n);
+}
+
+/** dinp += f'(z) ⊙ dout, f' read off the output a (the layer's own backward kernels). */
+function activationBackward(net: Network, l: Activation, dinp: Ptr, a: Ptr, dout: Ptr, n: number): void {
+  const k = net.engine.k;
+  if (l.fn === "sigmoid") k.sigmoid_backward(dinp, a, dout, n);
+  else if (l.fn === "tanh") k.tanh_backward(dinp, a, dout, n);
+  else k.relu_backward(dinp, a, dout, n);
+}
