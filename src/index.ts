@@ -18,7 +18,7 @@ export { convPool, type ConvPoolOptions } from "./layers/convpool.js";
 export { buildLayers } from "./layers/registry.js";
 export { Network, type NetworkOptions, type Evaluation } from "./network.js";
 export { COSTS, getCost, type Cost, type CostName } from "./loss/costs.js";
-export { sgd, Trainer, type SgdOptions, type History, type EpochRecord, type TrainState, type Schedule } from "./train/sgd.js";
+export { sgd, Trainer, type SgdOptions, type History, type EpochRecord, type TrainState, type Schedule, type TrainableModel } from "./train/sgd.js";
 export { type DataSet, validateDataSet } from "./data/dataset.js";
 export { serializeModel, deserializeModel, toNetwork2Json, loadNetwork2Json, type ModelHeader } from "./io/model.js";
 export { pack, unpack } from "./io/pack.js";
@@ -37,3 +37,15 @@ export {
   filterGrid, digitGrid, misclassified, createImage, fillRect, drawText, textWidth,
   type RgbaImage, type Rgb, type Colormap, type FilterGridOptions, type DigitGridOptions, type Misclassified,
 } from "./io/png.js";
+// recurrent networks (src/rnn/): the layer, the four shapes, character data, save/load as bytes
+export { RNN, type RnnActivation } from "./rnn/rnn.js";
+export { RnnStack } from "./rnn/stack.js";
+export { Readout, type ReadoutOutput } from "./rnn/readout.js";
+export { SequenceModel, maskFromLengths, type SequenceModelOptions } from "./rnn/model.js";
+export { SequenceClassifier, type SequenceClassifierOptions } from "./rnn/classifier.js";
+export { LanguageModel, type LanguageModelOptions, type SampleOptions } from "./rnn/lm.js";
+export { SequenceGenerator, oneHot, type SequenceGeneratorOptions } from "./rnn/generator.js";
+export { Seq2Seq, type Seq2SeqOptions } from "./rnn/seq2seq.js";
+export { Vocab, wordSequences, textStream, pairSequences } from "./rnn/text.js";
+export { sampleIndex } from "./rnn/sample.js";
+export { serializeSequenceModel, deserializeSequenceModel, type SequenceModelHeader } from "./rnn/io.js";

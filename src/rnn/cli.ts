@@ -1,0 +1,171 @@
+/**
+ * `simdnet rnn --task T`: the four recurrent shapes on real data, trained by the same Trainer and the
+ * same flags as `simdnet train` (η, m, epochs, momentum, schedule, early stopping, seed, --save):
+ *   rows     many to one: MNIST digits read row by row (28 steps of 28 pixels)
+ *   chars    many to many: a character-level language model of English words (an-array-of-english-words)
+ *   digits   one to many: a digit's 28 pixel rows generated from its label
+ *   reverse  encoder–decoder: words from the same list, reversed
+ * Node only (it reads files and the word list).
+ */
+import { createRequire } from "node:module";
+import { parseArgs } from "node:util";
+import { createEngine, type Engine } from "../wasm/engine.js";
+import { Rng } from "../rng.js";
+import { FLAGS, sgdOptions, type Flags } from "../cli/config.js";
+import { loadEmbeddedMnist, type MnistSplit } from "../data/mnist.js";
+import { loadIdxDir } from "../data/node.js";
+import { head, type DataSet } from "../data/dataset.js";
+import { Trainer } from "../train/sgd.js";
+import type { SgdOptions } from "../train/options.js";
+import type { SequenceModel } from "./model.js";
+import { SequenceClassifier } from "./classifier.js";
+import { LanguageModel } from "./lm.js";
+import { SequenceGenerator, oneHot } from "./generator.js";
+import { Seq2Seq } from "./seq2seq.js";
+import { Vocab, pairSequences, textStream } from "./text.js";
+import { saveSequenceModel } from "./node.js";
+
+const RNN_FLAGS = {
+  task: { type: "string", default: "rows", help: "rows | chars | digits | reverse" },
+  hidden: { type: "string", help: "hidden units, comma-separated for stacked layers (default 128; chars 128, reverse 128)" },
+  clip: { type: "string", default: "5", help: "clip the gradient to this norm (0: off)" },
+  bptt: { type: "string", default: "0", help: "chars: truncated BPTT window (0: whole sequences)" },
+  length: { type: "string", default: "64", help: "chars: characters per training sequence" },
+  words: { type: "string", default: "20000", help: "chars / reverse: how many words of the list to use (seeded choice)" },
+  temperature: { type: "string", default: "0.8", help: "chars: sampling temperature for the samples printed each epoch" },
+} as const;
+
+/** Per task: the defaults that differ from `simdnet train`'s. */
+const DEFAULTS: Record<string, { eta: string; batch: string; epochs: string; momentum: string }> = {
+  rows: { eta: "0.02", batch: "64", epochs: "12", momentum: "0.9" },
+  chars: { eta: "0.2", batch: "32", epochs: "10", momentum: "0.9" },
+  digits: { eta: "0.02", batch: "64", epochs: "10", momentum: "0.9" },
+  reverse: { eta: "0.05", batch: "32", epochs: "30", momentum: "0.9" },
+};
+
+/** Lower-case a–z words of 2..max letters from the npm word list, a seeded choice of `count` of them. */
+export function englishWords(count: number, max: number, seed: number, engine: Engine): string[] {
+  const all = (createRequire(import.meta.url)("an-array-of-english-words") as string[]).filter((w) => w.length >= 2 && w.length <= max && /^[a-z]+$/.test(w));
+  const rng = new Rng(engine, seed);
+  for (let i = all.length - 1; i > 0; i--) {
+    const j = rng.below(i + 1);
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  return all.slice(0, Math.min(count, all.length));
+}
+
+const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
+
+/** Runs `simdnet rnn`; returns the last epoch's record and the test figures. */
+export async function rnnCommand(argv: string[], log: (s: string) => void = console.log): Promise<Record<string, number>> {
+  const table = { ...FLAGS, ...RNN_FLAGS } as Record<string, { type: "string" | "boolean"; short?: string; default?: string | boolean; help: string }>;
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: Object.fromEntries(Object.entries(table).map(([k, v]) => [k, { type: v.type, ...(v.short ? { short: v.short } : {}), ...(v.default !== undefined && !["eta", "batch", "epochs", "momentum"].includes(k) ? { default: v.default } : {}) }])),
+  });
+  const f = values as Record<string, string | boolean | undefined>;
+  if (f.help) {
+    log(["usage: simdnet rnn --task rows|chars|digits|reverse [options]", "", ...Object.entries(table).map(([k, v]) => `  --${k}`.padEnd(24) + v.help)].join("\n"));
+    return {};
+  }
+  const task = String(f.task);
+  const d = DEFAULTS[task];
+  if (!d) throw new RangeError(`--task must be rows, chars, digits or reverse, got ${JSON.stringify(task)}`);
+  for (const k of ["eta", "batch", "epochs", "momentum"] as const) f[k] ??= d[k];
+  const base = sgdOptions(f as unknown as Flags);
+  const clip = Number(f.clip);
+  if (!(clip >= 0)) throw new RangeError(`--clip must be a number ≥ 0, got ${JSON.stringify(f.clip)}`);
+  const bptt = Number(f.bptt);
+  if (!Number.isInteger(bptt) || bptt < 0) throw new RangeError(`--bptt must be an integer ≥ 0, got ${JSON.stringify(f.bptt)}`);
+  const hidden = String(f.hidden ?? "128").split(",").map(Number);
+  const seed = base.seed ?? 0;
+  const engine = await createEngine({ variant: f.variant as never });
+  const opts: SgdOptions = { ...base, ...(clip > 0 ? { clipNorm: clip } : {}), ...(bptt > 0 ? { bpttWindow: bptt } : {}), monitorEvaluationCost: true, restoreBest: true };
+
+  let model: SequenceModel;
+  let train: DataSet;
+  let validation: DataSet;
+  let test: DataSet;
+  let report: (m: SequenceModel) => string = () => "";
+  if (task === "rows" || task === "digits") {
+    const split: MnistSplit = f.data ? loadIdxDir(String(f.data)) : await loadEmbeddedMnist();
+    const size = Number(f["train-size"] ?? 0);
+    train = size > 0 ? head(split.training, size) : split.training;
+    ({ validation, test } = split);
+    model = task === "rows"
+      ? new SequenceClassifier({ engine, inputs: 28, steps: 28, hidden, classes: 10, seed })
+      : new SequenceGenerator({ engine, conditions: 10, outputs: 28, steps: 28, hidden, seed });
+    if (task === "digits") report = (m) => `\n${asciiDigits((m as SequenceGenerator).generate(oneHot([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 10)))}`;
+  } else {
+    const words = englishWords(Number(f.words), task === "chars" ? 20 : 8, seed, engine);
+    const vocab = Vocab.fromTexts(words);
+    const nTest = Math.max(1, Math.floor(words.length / 10));
+    const [tr, va, te] = [words.slice(2 * nTest), words.slice(0, nTest), words.slice(nTest, 2 * nTest)];
+    if (task === "chars") {
+      const L = Number(f.length);
+      [train, validation, test] = [tr, va, te].map((w) => textStream(w.join("\n"), vocab, L));
+      model = new LanguageModel({ engine, vocab: [...vocab.chars], hidden, steps: bptt > 0 ? bptt : L, seed, stepLoss: "mean" });
+      const temperature = Number(f.temperature);
+      report = (m) => `  samples at τ = ${temperature}: ${(m as LanguageModel).sample({ length: 60, temperature, seed: (m as LanguageModel).seed + 1 }).split("\n").join(" ")}`;
+    } else {
+      const pairs = (ws: string[]): [string, string][] => ws.map((w) => [w, [...w].reverse().join("")]);
+      [train, validation, test] = [tr, va, te].map((w) => pairSequences(pairs(w), vocab, 8, 9));
+      model = new Seq2Seq({ engine, vocab: [...vocab.chars], hidden, sourceSteps: 8, targetSteps: 9, seed });
+      report = (m) => `  held-out words reversed exactly: ${pct(exactMatch(m as Seq2Seq, pairs(va.slice(0, 500))))} · ${va.slice(0, 4).map((w) => `${w}→${(m as Seq2Seq).translate(w)}`).join(" ")}`;
+    }
+  }
+  const perToken = task === "chars" || task === "reverse";
+  log(`simdnet rnn --task ${task} · ${engine.variant} SIMD · ${model.kind} · hidden [${hidden}] · ${model.numParams.toLocaleString("en-US")} parameters · ${train.n} / ${validation.n} / ${test.n} sequences`);
+  log(`η=${opts.eta} m=${opts.batchSize} μ=${opts.momentum} clip=${clip || "off"}${bptt ? ` bptt=${bptt}` : ""} epochs=${opts.epochs}`);
+  log(`epoch      η   val cost  ${perToken ? "perplexity" : task === "rows" ? "   val acc" : "          "}    time   sequences/s`);
+  const trainer = new Trainer(model, train, {
+    ...opts,
+    evaluationData: validation,
+    onEpoch: (r) => {
+      const mid = perToken ? Math.exp(r.evaluationCost!).toFixed(3) : task === "rows" ? pct(r.evaluationAccuracy!) : "";
+      log(`${String(r.epoch).padStart(5)} ${String(+r.eta.toPrecision(3)).padStart(6)} ${r.evaluationCost!.toFixed(4).padStart(10)} ${mid.padStart(11)} ${(r.seconds.toFixed(1) + "s").padStart(7)} ${Math.round(r.examplesPerSecond).toLocaleString("en-US").padStart(13)}`);
+      const extra = report(model);
+      if (extra) log(extra);
+    },
+  });
+  while (!trainer.done) trainer.runEpoch();
+  const h = trainer.history;
+  if (h.message) log(`${h.stopReason}: ${h.message}`);
+  const t = model.evaluate(test);
+  const speeds = h.epochs.map((r) => r.examplesPerSecond).sort((a, b) => a - b);
+  const median = speeds[Math.floor(speeds.length / 2)];
+  const out: Record<string, number> = { testCost: t.cost, sequencesPerSecond: median };
+  if (perToken) out.testPerplexity = Math.exp(t.cost);
+  if (task === "rows") out.testAccuracy = t.accuracy;
+  if (task === "chars") out.charactersPerSecond = median * (train.inputShape[0] - 1);
+  log(`test: ${Object.entries(out).map(([k, v]) => `${k} ${k === "testAccuracy" ? pct(v) : Math.abs(v) > 100 ? Math.round(v).toLocaleString("en-US") : v.toFixed(4)}`).join(" · ")}`);
+  if (f.save) {
+    await saveSequenceModel(model, String(f.save), { task, ...out });
+    log(`saved ${f.save}`);
+  }
+  return out;
+}
+
+/** Share of pairs the model translates exactly (greedy decoding). */
+export function exactMatch(m: Seq2Seq, pairs: readonly (readonly [string, string])[]): number {
+  return pairs.filter(([s, t]) => m.translate(s) === t).length / pairs.length;
+}
+
+/** Generated 28×28 digits side by side as text, two rows per character line. */
+function asciiDigits(frames: Float32Array): string {
+  const n = frames.length / 784;
+  const lines: string[] = [];
+  for (let r = 0; r < 28; r += 2) {
+    let s = "";
+    for (let d = 0; d < n; d++) {
+      for (let c = 0; c < 28; c += 1) {
+        const v = Math.max(frames[d * 784 + r * 28 + c], frames[d * 784 + (r + 1) * 28 + c]);
+        s += v > 0.6 ? "#" : v > 0.3 ? "+" : v > 0.15 ? "." : " ";
+      }
+      s += " ";
+    }
+    lines.push(s.trimEnd());
+  }
+  return lines.join("\n");
+}
