@@ -31,7 +31,7 @@ export class SequenceClassifier extends SequenceModel {
   readonly inputs: number;
   readonly steps: number;
   readonly classes: number;
-  private readonly o: SequenceClassifierOptions;
+  protected readonly o: SequenceClassifierOptions;
   private xb: Ptr = 0;
   private x: Ptr = 0;
   private y: Ptr = 0;
@@ -54,10 +54,6 @@ export class SequenceClassifier extends SequenceModel {
     this.o = { ...o, hidden };
   }
 
-  config(): Record<string, unknown> {
-    const { engine: _e, ...rest } = this.o;
-    return rest;
-  }
 
   prepare(maxBatch: number): void {
     positiveInt("batch size", maxBatch);

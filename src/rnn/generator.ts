@@ -58,7 +58,7 @@ export class SequenceGenerator extends SequenceModel {
   readonly O: number;
   readonly steps: number;
   private readonly bridges: Bridge[];
-  private readonly o: SequenceGeneratorOptions;
+  protected readonly o: SequenceGeneratorOptions;
   private xb: Ptr = 0;
   private frames: Ptr = 0;
   private x: Ptr = 0;
@@ -82,10 +82,6 @@ export class SequenceGenerator extends SequenceModel {
     this.o = { ...o, hidden };
   }
 
-  config(): Record<string, unknown> {
-    const { engine: _e, ...rest } = this.o;
-    return rest;
-  }
 
   prepare(maxBatch: number): void {
     positiveInt("batch size", maxBatch);

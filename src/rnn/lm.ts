@@ -12,7 +12,7 @@ import { Rng } from "../rng.js";
 import { RnnStack } from "./stack.js";
 import { Readout } from "./readout.js";
 import { SequenceModel, TokenData, fail, hiddenSizes, positiveInt, type SequenceModelOptions } from "./model.js";
-import { Vocab } from "./text.js";
+import { vocabOption, type Vocab } from "./text.js";
 import { sampleIndex } from "./sample.js";
 
 export interface LanguageModelOptions extends SequenceModelOptions {
@@ -47,7 +47,7 @@ export class LanguageModel extends SequenceModel {
   readonly vocab: Vocab | null;
   readonly V: number;
   readonly steps: number;
-  private readonly o: LanguageModelOptions;
+  protected readonly o: LanguageModelOptions;
   private L = 0;
   private tmp: Ptr = 0;
   private ids: Ptr = 0;
@@ -56,9 +56,7 @@ export class LanguageModel extends SequenceModel {
   private mask: Ptr = 0;
 
   constructor(o: LanguageModelOptions) {
-    const vocab = typeof o.vocab === "number" ? null : new Vocab(o.vocab);
-    const V = vocab ? vocab.size : positiveInt("vocab size", o.vocab);
-    if (V < 3) fail(`a vocabulary needs padding, a boundary and a character: at least 3 ids, got ${V}`);
+    const { vocab, V, saved } = vocabOption(o.vocab);
     const hidden = hiddenSizes(o.hidden);
     const stack = new RnnStack(V, hidden, o.activation);
     const readout = new Readout(stack.hidden, V, "softmax");
@@ -69,13 +67,9 @@ export class LanguageModel extends SequenceModel {
     this.V = V;
     this.steps = positiveInt("steps", o.steps);
     if (o.stepLoss !== undefined && o.stepLoss !== "sum" && o.stepLoss !== "mean") fail(`stepLoss must be "sum" or "mean", got ${JSON.stringify(o.stepLoss)}`);
-    this.o = { ...o, hidden, vocab: vocab ? [...vocab.chars] : V };
+    this.o = { ...o, hidden, vocab: saved };
   }
 
-  config(): Record<string, unknown> {
-    const { engine: _e, ...rest } = this.o;
-    return rest;
-  }
 
   prepare(maxBatch: number): void {
     positiveInt("batch size", maxBatch);

@@ -133,8 +133,14 @@ export abstract class SequenceModel implements TrainableModel {
 
   /** "many-to-one", "many-to-many", "one-to-many" or "encoder-decoder". */
   abstract readonly kind: string;
+  /** The constructor options as given (hidden sizes as a list, vocab as chars); config() drops the engine. */
+  protected abstract readonly o: SequenceModelOptions;
+
   /** The constructor options (without engine) that rebuild this model: what save/load writes. */
-  abstract config(): Record<string, unknown>;
+  config(): Record<string, unknown> {
+    const { engine: _e, ...rest } = this.o;
+    return rest;
+  }
   abstract prepare(maxBatch: number): void;
   abstract evaluate(d: DataSet, opts?: { lambda?: number; l1?: number }): Evaluation;
   abstract trainBatch(data: DataSet, idx: Ptr, B: number, step: () => void, opts: SgdOptions): void;

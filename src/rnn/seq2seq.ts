@@ -12,7 +12,7 @@ import type { SgdOptions } from "../train/options.js";
 import { RnnStack } from "./stack.js";
 import { Readout } from "./readout.js";
 import { SequenceModel, TokenData, fail, hiddenSizes, positiveInt, type SequenceModelOptions } from "./model.js";
-import { Vocab } from "./text.js";
+import { vocabOption, type Vocab } from "./text.js";
 
 export interface Seq2SeqOptions extends SequenceModelOptions {
   /** The characters (a {@link Vocab}'s chars), or the number of ids; shared by source and target. */
@@ -34,7 +34,7 @@ export class Seq2Seq extends SequenceModel {
   readonly V: number;
   readonly S: number;
   readonly L: number;
-  private readonly o: Seq2SeqOptions;
+  protected readonly o: Seq2SeqOptions;
   private tmp: Ptr = 0;
   private ids: Ptr = 0;
   private xs: Ptr = 0;
@@ -44,9 +44,7 @@ export class Seq2Seq extends SequenceModel {
   private maskT: Ptr = 0;
 
   constructor(o: Seq2SeqOptions) {
-    const vocab = typeof o.vocab === "number" ? null : new Vocab(o.vocab);
-    const V = vocab ? vocab.size : positiveInt("vocab size", o.vocab);
-    if (V < 3) fail(`a vocabulary needs padding, a boundary and a character: at least 3 ids, got ${V}`);
+    const { vocab, V, saved } = vocabOption(o.vocab);
     const hidden = hiddenSizes(o.hidden);
     const encoder = new RnnStack(V, hidden, o.activation);
     const decoder = new RnnStack(V, hidden, o.activation);
@@ -60,13 +58,9 @@ export class Seq2Seq extends SequenceModel {
     this.S = positiveInt("sourceSteps", o.sourceSteps);
     this.L = positiveInt("targetSteps", o.targetSteps);
     if (this.L < 2) fail(`targetSteps must be ≥ 2 (a character and the closing boundary), got ${this.L}`);
-    this.o = { ...o, hidden, vocab: vocab ? [...vocab.chars] : V };
+    this.o = { ...o, hidden, vocab: saved };
   }
 
-  config(): Record<string, unknown> {
-    const { engine: _e, ...rest } = this.o;
-    return rest;
-  }
 
   prepare(maxBatch: number): void {
     positiveInt("batch size", maxBatch);

@@ -95,3 +95,11 @@ export function pairSequences(pairs: readonly (readonly [string, string])[], voc
   });
   return { n: pairs.length, inputShape: [W], inputs: out, scale: 1 };
 }
+
+/** A model's vocabulary option: the characters (→ a Vocab) or just the number of ids (≥ 3). */
+export function vocabOption(v: number | readonly string[]): { vocab: Vocab | null; V: number; saved: number | string[] } {
+  const vocab = typeof v === "number" ? null : new Vocab(v);
+  const V = vocab ? vocab.size : positiveInt("vocab size", v);
+  if (V < 3) fail(`a vocabulary needs padding, a boundary and a character: at least 3 ids, got ${V}`);
+  return { vocab, V, saved: vocab ? [...vocab.chars] : V };
+}
