@@ -56,13 +56,25 @@ function isModule(src: WasmSource): src is WebAssembly.Module {
   return typeof WebAssembly !== "undefined" && src instanceof WebAssembly.Module;
 }
 
+/** (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt): validates exactly where 128-bit SIMD does (wasm-feature-detect's probe). */
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+/** True when this runtime has WebAssembly with 128-bit SIMD. */
+export function supportsSimd(): boolean {
+  return typeof WebAssembly !== "undefined" && WebAssembly.validate(SIMD_PROBE);
+}
+
 async function compile(bytes: BufferSource, what: string): Promise<WebAssembly.Module> {
   if (!WebAssembly.validate(bytes)) {
-    const head = new Uint8Array(ArrayBuffer.isView(bytes) ? bytes.buffer : bytes, ArrayBuffer.isView(bytes) ? bytes.byteOffset : 0, 4);
+    const head = new Uint8Array(ArrayBuffer.isView(bytes) ? bytes.buffer : bytes, ArrayBuffer.isView(bytes) ? bytes.byteOffset : 0, Math.min(4, bytes.byteLength));
     if (head[0] !== 0 || head[1] !== 0x61 || head[2] !== 0x73 || head[3] !== 0x6d) {
-      throw new Error(`simdnet: ${what} is not a WebAssembly module (it does not start with \\0asm)`);
+      throw new Error(`simdnet: ${what} is not a WebAssembly module (it does not start with \\0asm): pass one of simdnet's build/*.wasm files`);
     }
-    throw new Error(`${NO_SIMD} (${what} did not validate)`);
+    if (!supportsSimd()) throw new Error(`${NO_SIMD} (${what} did not validate)`);
+    throw new Error(
+      `simdnet: ${what} (${bytes.byteLength} bytes) does not validate although this runtime has WebAssembly SIMD: ` +
+        "the file is truncated or corrupt. Rebuild it (`npm run asbuild` in a checkout) or reinstall simdnet",
+    );
   }
   return WebAssembly.compile(bytes);
 }
