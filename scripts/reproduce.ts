@@ -1,5 +1,8 @@
 /**
  * The book's reproduction ladder on the full MNIST: `npm run reproduce -- mlp [--data DIR] [--only N]`.
+ * `--seed N` trains with seed N (results in runs/reproduce-<ladder>-seedN.json; seed 0 in
+ * runs/reproduce-<ladder>.json), and `--summary [--seeds 0,1,2,3,4]` tabulates the median and every
+ * seed's figure per row over the listed seeds (default: every seed run so far).
  * Each row trains with the book's settings, checkpoints after every epoch under runs/ (rerunning the
  * script resumes unfinished rows and skips finished ones), and prints the test accuracy of the best
  * validation epoch beside the book's figure, with wall time and examples/s. Results go to
@@ -53,11 +56,11 @@ interface Result {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { data: { type: "string" }, only: { type: "string" }, seed: { type: "string", default: "0" }, summary: { type: "boolean", default: false } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { data: { type: "string" }, only: { type: "string" }, seed: { type: "string", default: "0" }, seeds: { type: "string" }, summary: { type: "boolean", default: false } } });
   const ladder = positionals[0] ?? "mlp";
   const rows = LADDERS[ladder];
   if (!rows) throw new Error(`unknown ladder ${JSON.stringify(ladder)}; expected one of ${Object.keys(LADDERS).join(", ")}`);
-  if (values.summary) return summarize(ladder, rows);
+  if (values.summary) return summarize(ladder, rows, values.seeds?.split(",").map(Number));
   const dir = values.data ?? ["../shared/data/mnist", "/work/shared/data/mnist"].find((d) => existsSync(d));
   if (!dir) throw new Error("no MNIST directory: pass --data DIR (the full IDX files)");
   const data = loadIdxDir(dir);
@@ -120,28 +123,39 @@ async function main(): Promise<void> {
   console.log(`\n${md}`);
 }
 
-/** Medians over every seed run so far (runs/reproduce-<ladder>[-seedN].json), as a Markdown table. */
-async function summarize(ladder: string, rows: Row[]): Promise<void> {
+/**
+ * Medians over the given seeds (default: every seed run so far, from runs/reproduce-<ladder>[-seedN].json)
+ * as a Markdown table, each seed's figure listed in seed order beside the median.
+ */
+async function summarize(ladder: string, rows: Row[], seeds?: number[]): Promise<void> {
   const { readdir } = await import("node:fs/promises");
-  const files = (await readdir("runs")).filter((f) => new RegExp(`^reproduce-${ladder}(-seed\\d+)?\\.json$`).test(f)).sort();
-  const runs = await Promise.all(files.map(async (f) => JSON.parse(await readFile(`runs/${f}`, "utf8")) as Record<string, Result>));
+  const fileOf = (seed: number) => `reproduce-${seed ? `${ladder}-seed${seed}` : ladder}.json`;
+  if (seeds?.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds takes non-negative integers, e.g. 0,1,2,3,4`);
+  const found = (await readdir("runs")).map((f) => new RegExp(`^reproduce-${ladder}(?:-seed(\\d+))?\\.json$`).exec(f)).filter((m) => m !== null).map((m) => Number(m[1] ?? 0));
+  const use = seeds ?? [...new Set(found)].sort((a, b) => a - b);
+  const missing = use.filter((s) => !found.includes(s));
+  if (missing.length > 0) throw new Error(`no results for seed(s) ${missing.join(", ")}: run npm run reproduce -- ${ladder} --seed N first`);
+  const runs = await Promise.all(use.map(async (s) => JSON.parse(await readFile(`runs/${fileOf(s)}`, "utf8")) as Record<string, Result>));
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
   const lines = [
-    `| run | book | simdnet: best val → test, median (each seed) | Δ | peak test, median (each seed) | Δ | examples/s |`,
+    `| run | book | simdnet: best val → test, median (seeds ${use.join(", ")}) | Δ | peak test, median (seeds ${use.join(", ")}) | Δ | examples/s |`,
     "|---|---:|---|---:|---|---:|---:|",
   ];
   for (const row of rows) {
-    const rs = runs.map((r) => r[row.name]).filter(Boolean);
+    const bySeed = runs.map((r) => r[row.name] as Result | undefined);
+    const rs = bySeed.filter((r) => r !== undefined);
     if (rs.length === 0) continue;
+    if (rs.length < runs.length) console.warn(`${row.name}: only ${rs.length} of ${runs.length} seeds have finished; the median is over those`);
     const ours = med(rs.map((r) => r.ours));
     const peak = med(rs.map((r) => r.peakTest));
-    const each = (xs: number[]) => xs.map((v) => v.toFixed(2)).join(" / ");
+    // every seed's figure in seed order, "–" for a seed whose row has not finished
+    const each = (f: (r: Result) => number) => bySeed.map((r) => (r ? f(r).toFixed(2) : "–")).join(" / ");
     const d = (v: number) => (v - row.book >= 0 ? "+" : "") + (v - row.book).toFixed(2);
-    lines.push(`| ${row.name} | ${row.book.toFixed(2)}% | **${ours.toFixed(2)}%** (${each(rs.map((r) => r.ours))}) | ${d(ours)} | **${peak.toFixed(2)}%** (${each(rs.map((r) => r.peakTest))}) | ${d(peak)} | ${Math.round(med(rs.map((r) => r.examplesPerSecond))).toLocaleString("en-US")} |`);
+    lines.push(`| ${row.name} | ${row.book.toFixed(2)}% | **${ours.toFixed(2)}%** (${each((r) => r.ours)}) | ${d(ours)} | **${peak.toFixed(2)}%** (${each((r) => r.peakTest)}) | ${d(peak)} | ${Math.round(med(rs.map((r) => r.examplesPerSecond))).toLocaleString("en-US")} |`);
   }
   const md = lines.join("\n");
   await writeFileAtomic(`runs/reproduce-${ladder}-summary.md`, md + "\n");
-  console.log(`${runs.length} seed run(s)\n\n${md}`);
+  console.log(`seeds ${use.join(", ")}\n\n${md}`);
 }
 
 main().catch((err: unknown) => {
