@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs every benchmark section in order and prints their Markdown (ready to paste into
  * the README). Each section is a function of the shared context that returns Markdown lines; add one
- * by appending it to SECTIONS. With `--json [file]` the raw numbers also go to bench/results/.
+ * by appending it to SECTIONS. `npm run bench -- cnn conv` runs only the sections named (peak, gemm,
+ * mlp, cnn, conv). With `--json [file]` the raw numbers also go to bench/results/.
  *
  * Node 20 validates relaxed SIMD only with --experimental-wasm-relaxed-simd, which the npm script passes.
  */
@@ -12,6 +13,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { gemmSection } from "./gemm.js";
 import { peakSection, type Peak } from "./peak.js";
 import { mlpSection } from "./mlp.js";
+import { cnnSection } from "./cnn.js";
+import { convSection } from "./conv.js";
 
 /** What sections share: the measured peak (for "% of peak" columns) and the JSON record. */
 export interface BenchContext {
@@ -23,7 +26,8 @@ export interface BenchContext {
 /** One benchmark section: measures, records into ctx.json, returns Markdown lines. */
 export type Section = (ctx: BenchContext) => Promise<string[]>;
 
-const SECTIONS: Section[] = [peakSection, gemmSection, mlpSection];
+/** Every section by name, in the order a full run takes them (gemm reads the peak measured before it). */
+const SECTIONS: Record<string, Section> = { peak: peakSection, gemm: gemmSection, mlp: mlpSection, cnn: cnnSection, conv: convSection };
 
 /** The median of xs (the upper one for an even count). */
 export function median(xs: readonly number[]): number {
@@ -39,6 +43,17 @@ export interface TimeOptions {
   minMs?: number;
   /** Untimed calls first, for at least this long (default 60 ms). */
   warmMs?: number;
+  /**
+   * "wall" (default) or "cpu": this process's user + system CPU time, which leaves out the time other
+   * processes hold the core, so it stays meaningful on a shared, oversubscribed machine.
+   */
+  clock?: "wall" | "cpu";
+}
+
+/** Milliseconds of this process's CPU time (user + system), for timing single-threaded work on a busy machine. */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 /**
@@ -47,19 +62,20 @@ export interface TimeOptions {
  * sample then repeats fn enough times to last minMs, so the timer's resolution does not matter.
  */
 export function secondsPerCall(fn: () => void, opts: TimeOptions = {}): number {
-  const { samples = 7, minMs = 15, warmMs = 60 } = opts;
+  const { samples = 7, minMs = 15, warmMs = 60, clock = "wall" } = opts;
+  const now = clock === "cpu" ? cpuMs : () => performance.now();
   let calls = 0;
-  const t0 = performance.now();
+  const t0 = now();
   do {
     fn();
     calls++;
-  } while (performance.now() - t0 < warmMs || calls < 2);
-  const reps = Math.max(1, Math.ceil(minMs / ((performance.now() - t0) / calls)));
+  } while (now() - t0 < warmMs || calls < 2);
+  const reps = Math.max(1, Math.ceil(minMs / ((now() - t0) / calls)));
   const times: number[] = [];
   for (let s = 0; s < samples; s++) {
-    const t = performance.now();
+    const t = now();
     for (let r = 0; r < reps; r++) fn();
-    times.push((performance.now() - t) / reps / 1000);
+    times.push((now() - t) / reps / 1000);
   }
   return median(times);
 }
@@ -73,16 +89,21 @@ export function machine(): string {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const ctx: BenchContext = { json: { machine: machine(), date: new Date().toISOString() } };
+  const at = args.indexOf("--json");
+  const names = args.filter((a, i) => !a.startsWith("--") && !(at >= 0 && i === at + 1 && a.endsWith(".json")));
+  const unknown = names.filter((n) => !(n in SECTIONS));
+  if (unknown.length > 0) throw new Error(`unknown bench section ${unknown.join(", ")}; expected some of ${Object.keys(SECTIONS).join(", ")}`);
   const t0 = performance.now();
-  for (const section of SECTIONS) {
+  for (const [name, section] of Object.entries(SECTIONS)) {
+    if (names.length > 0 && !names.includes(name)) continue;
     const lines = await section(ctx);
     if (lines.length > 0) console.log(lines.join("\n") + "\n");
   }
   console.log(`(${((performance.now() - t0) / 1000).toFixed(0)} s in all)`);
-  const at = args.indexOf("--json");
   if (at >= 0) {
     const root = join(dirname(fileURLToPath(import.meta.url)), "results");
-    const file = args[at + 1] ?? join(root, `bench-${(ctx.json.date as string).replace(/[:.]/g, "-")}.json`);
+    const given = args[at + 1]?.endsWith(".json") ? args[at + 1] : undefined;
+    const file = given ?? join(root, `bench-${(ctx.json.date as string).replace(/[:.]/g, "-")}.json`);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(ctx.json, null, 2) + "\n");
     console.log(`results: ${file}`);
