@@ -20,6 +20,12 @@ export { Network, type NetworkOptions, type Evaluation } from "./network.js";
 export { COSTS, getCost, type Cost, type CostName } from "./loss/costs.js";
 export { sgd, Trainer, type SgdOptions, type History, type EpochRecord, type TrainState, type Schedule, type TrainableModel } from "./train/sgd.js";
 export { type DataSet, validateDataSet } from "./data/dataset.js";
+// optimizers beyond SGD (issue 9): adaptive, full-batch CG / L-BFGS, Hessian-free; chapter 3's slowdown toy
+export { OPTIMIZERS, BATCH_METHODS, optimizerConfig, AdaptiveOptimizer, type OptimizerName, type OptimizerConfig, type OptimizerSpec, type OptimizerState } from "./train/optimizers.js";
+export { Objective, NonlinearCG, LBFGS, wolfeLineSearch, createBatchMethod, type BatchMethod, type IterationResult } from "./train/fullbatch.js";
+export { HessianVector, exactHvpUnsupported, type HvpMethod } from "./train/hessian.js";
+export { HessianFree } from "./train/hf.js";
+export { slowdownCurves, slowdownChart, SLOWDOWN_COLORS, type SlowdownRun, type SlowdownOptions } from "./train/slowdown.js";
 export { serializeModel, deserializeModel, toNetwork2Json, loadNetwork2Json, type ModelHeader } from "./io/model.js";
 export { pack, unpack } from "./io/pack.js";
 export { loadEmbeddedMnist, parseEmbedded, type MnistSplit, type EmbeddedMnistOptions } from "./data/mnist.js";

@@ -15,7 +15,8 @@ export interface AdaptiveRefOptions {
 /**
  * Step t (1-based) in place. Adam (Kingma & Ba, Algorithm 1): m ← β₁m + (1−β₁)g', v ← β₂v + (1−β₂)g'²,
  * w ← w − lr·m̂/(√v̂ + ε) with m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ). RMSProp: v ← ρv + (1−ρ)g'²,
- * w ← w − lr·g'/(√v + ε). AdaGrad: v ← v + g'², w ← w − lr·g'/(√v + ε).
+ * w ← w − lr·g'/(√v + ε). AdaGrad: v ← v + g'², w ← w − lr·g'/(√v + ε). (The kernels flush values
+ * below 1e-30 to 0 against denormal slowdowns; that is far inside every tolerance, so not modelled.)
  */
 export function adaptiveStepRef(w: Float64Array, grad: ArrayLike<number>, m: Float64Array, v: Float64Array, t: number, o: AdaptiveRefOptions): void {
   for (let i = 0; i < w.length; i++) {
