@@ -64,7 +64,7 @@ let cached: Promise<Uint8Array> | undefined;
 
 /** The bytes of build/mnist-embedded.bin, read once: node:fs for file: URLs, fetch for anything else. */
 export function readEmbeddedBytes(): Promise<Uint8Array> {
-  cached ??= readUrl(embeddedMnistUrl(), "the embedded MNIST", "Run `npm run data` to build it.").catch((err: unknown) => {
+  cached ??= readUrl(embeddedMnistUrl(), "the embedded MNIST", "In a checkout, `npm run data` builds it; the npm package does not ship these 7.9 MB of digits: pass your own (parseEmbedded(bytes), loadIdxDir, or --data DIR on the command line)").catch((err: unknown) => {
     cached = undefined; // let a later call retry (e.g. after `npm run data`)
     throw err;
   });

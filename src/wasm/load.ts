@@ -2,9 +2,9 @@
  * Finding and compiling the kernel module, the same way in every runtime.
  *
  * The `.wasm` files are located with `new URL("../../build/…", import.meta.url)`, a pattern that Node,
- * Deno, Bun, browsers and bundlers (vite) all understand. `file:` URLs are read with node:fs (imported
- * dynamically so browser bundles never pull it in: Node 20's fetch cannot read `file:`); anything else
- * is fetched.
+ * Deno, Bun, browsers and bundlers (vite) all understand. `file:` URLs are read with node:fs (through
+ * process.getBuiltinModule, so browser bundles never see a Node import: Node 20's fetch cannot read
+ * `file:`); anything else is fetched.
  */
 
 /** Which kernel build: relaxed SIMD (FMA), plain SIMD, or the debug build with shape asserts. */
@@ -34,16 +34,23 @@ const NO_SIMD =
  * errors and `fix` says how to make it (the build files are generated, not committed).
  */
 export async function readUrl(url: URL, what = "the kernel module", fix = "Run `npm run asbuild` to build it."): Promise<Uint8Array<ArrayBuffer>> {
-  if (url.protocol === "file:") {
-    const fsName = "node:fs/promises";
-    const fs = (await import(/* @vite-ignore */ fsName)) as typeof import("node:fs/promises");
+  // process.getBuiltinModule (Node >= 20.16, Deno, Bun), not import("node:fs"): no bundler or minifier
+  // can turn it into a static Node import in a browser bundle. Runtimes without it fetch file: URLs.
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const fs = url.protocol === "file:" ? (proc?.getBuiltinModule?.("node:fs/promises") as typeof import("node:fs/promises") | undefined) : undefined;
+  if (fs) {
     try {
       return new Uint8Array(await fs.readFile(url));
     } catch (err) {
       throw new Error(`simdnet: cannot read ${what} ${url.href}: ${String(err)}. ${fix}`);
     }
   }
-  const res = await fetch(url);
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (err) {
+    throw new Error(`simdnet: fetching ${what} ${url.href} failed: ${String(err)}. ${fix}`);
+  }
   if (!res.ok) throw new Error(`simdnet: fetching ${what} ${url.href} failed: HTTP ${res.status}. ${fix}`);
   return new Uint8Array(await res.arrayBuffer());
 }
