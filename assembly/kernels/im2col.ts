@@ -104,6 +104,18 @@ function pack_cols_t(dst: usize, img: usize, g: usize, k0: i32, kc: i32, j0: i32
     let oy = k0 / OW, ox = k0 - oy * OW;
     for (let t = 0; t < kc; t++) {
       const y0 = oy * s - pad, x0 = ox * s - pad;
+      if (s == 1 && t + 4 <= kc && ox + 4 <= OW && y0 >= 0 && y0 + k <= H && x0 >= 0 && x0 + 3 + k <= W) {
+        // four neighbouring positions at once: each tap's four values are one run of the input row,
+        // loaded as a vector and transposed 4x4 into the panel's position-major layout
+        const base = at(img, y0 * W + x0);
+        transpose_store(d, v128.load(at(base, o0)), v128.load(at(base, o1)), v128.load(at(base, o2)), v128.load(at(base, o3)));
+        transpose_store(d + 16, v128.load(at(base, o4)), v128.load(at(base, o5)), v128.load(at(base, o6)), v128.load(at(base, o7)));
+        d += 128;
+        t += 3;
+        ox += 4;
+        if (ox == OW) { ox = 0; oy++; }
+        continue;
+      }
       if (y0 >= 0 && y0 + k <= H && x0 >= 0 && x0 + k <= W) { // the whole window inside: no bounds checks
         const base = at(img, y0 * W + x0);
         let v = f32x4.splat(load<f32>(at(base, o0)));
@@ -126,4 +138,15 @@ function pack_cols_t(dst: usize, img: usize, g: usize, k0: i32, kc: i32, j0: i32
       if (++ox == OW) { ox = 0; oy++; }
     }
   }
+}
+
+/** Rows r0..r3 (tap x four positions) stored as four position vectors of four taps, 32 bytes apart. */
+// @ts-ignore: decorator
+@inline function transpose_store(d: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 32);
+  v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 64);
+  v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 96);
 }

@@ -78,9 +78,14 @@ function maxpool2x2(out: usize, arg: usize, inp: usize, N: i32, H: i32, W: i32, 
   }
 }
 
-export function maxpool2d_backward(dinp: usize, arg: usize, dout: usize, N: i32, H: i32, W: i32, OH: i32, OW: i32): void {
+export function maxpool2d_backward(dinp: usize, arg: usize, dout: usize, N: i32, H: i32, W: i32, p: i32, s: i32): void {
   // dinp[n, arg[n, o]] += dout[n, o]: the whole gradient goes to the input that was the maximum
-  const P = OH * OW;
+  assert(N >= 0 && p >= 1 && s >= 1 && p <= H && p <= W, "maxpool2d_backward: bad shape");
+  const OH = (H - p) / s + 1, OW = (W - p) / s + 1, P = OH * OW;
+  if (p == 2 && s == 2) { // the book's 2x2: SIMD over four outputs at a time
+    maxpool2x2_backward(dinp, arg, dout, N, H, W, OH, OW);
+    return;
+  }
   for (let n = 0; n < N; n++) {
     const plane = at(dinp, n * H * W), o = n * P;
     for (let i = 0; i < P; i++) {
@@ -126,6 +131,38 @@ export function l2pool2d_backward(dinp: usize, inp: usize, out: usize, dout: usi
             store<f32>(q, load<f32>(q) + g * load<f32>(at(plane, off + j)));
           }
         }
+      }
+    }
+  }
+}
+
+/**
+ * 2x2 stride 2: four outputs at a time, each gradient masked into the one of its four window
+ * positions that holds the arg-max, interleaved back into two input rows and added there.
+ */
+function maxpool2x2_backward(dinp: usize, arg: usize, dout: usize, N: i32, H: i32, W: i32, OH: i32, OW: i32): void {
+  const lane = i32x4(0, 2, 4, 6), one = i32x4.splat(1), wv = i32x4.splat(W);
+  for (let n = 0; n < N; n++) {
+    const plane = at(dinp, n * H * W), o = n * OH * OW;
+    for (let oy = 0; oy < OH; oy++) {
+      const r0 = at(plane, 2 * oy * W), r1 = at(r0, W);
+      const grow = at(dout, o + oy * OW), arow = at(arg, o + oy * OW);
+      const base = i32x4.splat(2 * oy * W);
+      let ox = 0;
+      for (; ox + 4 <= OW; ox += 4) {
+        const g = v128.load(at(grow, ox)), a = v128.load(at(arow, ox));
+        const tl = i32x4.add(base, i32x4.add(lane, i32x4.splat(2 * ox)));
+        const v00 = v128.and(g, i32x4.eq(a, tl)), v01 = v128.and(g, i32x4.eq(a, i32x4.add(tl, one)));
+        const v10 = v128.and(g, i32x4.eq(a, i32x4.add(tl, wv))), v11 = v128.and(g, i32x4.eq(a, i32x4.add(tl, i32x4.add(wv, one))));
+        const p0 = at(r0, 2 * ox), p1 = at(r1, 2 * ox);
+        v128.store(p0, f32x4.add(v128.load(p0), v128.shuffle<f32>(v00, v01, 0, 4, 1, 5)));
+        v128.store(p0, f32x4.add(v128.load(p0, 16), v128.shuffle<f32>(v00, v01, 2, 6, 3, 7)), 16);
+        v128.store(p1, f32x4.add(v128.load(p1), v128.shuffle<f32>(v10, v11, 0, 4, 1, 5)));
+        v128.store(p1, f32x4.add(v128.load(p1, 16), v128.shuffle<f32>(v10, v11, 2, 6, 3, 7)), 16);
+      }
+      for (; ox < OW; ox++) {
+        const q = at(plane, load<i32>(at(arow, ox)));
+        store<f32>(q, load<f32>(q) + load<f32>(at(grow, ox)));
       }
     }
   }

@@ -84,10 +84,9 @@ export class Pool2D extends Layer {
   backward(dout: Ptr, B: number, needDinp: boolean): Ptr {
     if (!needDinp) return 0;
     const [C, H, W] = this.inShape;
-    const [, OH, OW] = this.outShape;
     const k = this.e.k;
     k.fill(this.dinp, 0, B * this.inSize); // the kernels add into dinp
-    if (this.kind === "max") k.maxpool2d_backward(this.dinp, this.arg, dout, B * C, H, W, OH, OW);
+    if (this.kind === "max") k.maxpool2d_backward(this.dinp, this.arg, dout, B * C, H, W, this.size, this.stride);
     else k.l2pool2d_backward(this.dinp, this.inp, this.out, dout, B * C, H, W, this.size, this.stride);
     return this.dinp;
   }

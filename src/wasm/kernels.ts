@@ -99,7 +99,7 @@ export interface Kernels {
   // pool.ts: N = B*C planes of (H, W), p x p regions at stride s, OH = (H - p) / s + 1. arg is
   // (N, OH, OW) i32: the max's flat index in its plane (first on ties). Backward ADDS into dinp.
   maxpool2d_forward(out: Ptr, arg: Ptr, inp: Ptr, N: number, H: number, W: number, p: number, s: number): void;
-  maxpool2d_backward(dinp: Ptr, arg: Ptr, dout: Ptr, N: number, H: number, W: number, OH: number, OW: number): void;
+  maxpool2d_backward(dinp: Ptr, arg: Ptr, dout: Ptr, N: number, H: number, W: number, p: number, s: number): void;
   l2pool2d_forward(out: Ptr, inp: Ptr, N: number, H: number, W: number, p: number, s: number): void;
   l2pool2d_backward(dinp: Ptr, inp: Ptr, out: Ptr, dout: Ptr, N: number, H: number, W: number, p: number, s: number): void;
 

@@ -21,7 +21,7 @@ describe.each(VARIANTS)("pool kernels, %s build", (variant) => {
       const x = rng.array(N * H * W, -1, 1), dout = rng.array(N * OH * OW, -1, 1), seed = rng.array(N * H * W, -1, 1);
       const inp = e.allocFrom(x), out = e.alloc(N * OH * OW), arg = e.alloc(N * OH * OW), dinp = e.allocFrom(seed);
       e.k.maxpool2d_forward(out, arg, inp, N, H, W, p, s);
-      e.k.maxpool2d_backward(dinp, arg, e.allocFrom(dout), N, H, W, OH, OW);
+      e.k.maxpool2d_backward(dinp, arg, e.allocFrom(dout), N, H, W, p, s);
       const ref = maxPoolRef(x, N, H, W, p, s);
       const what = `[${N}, ${H}, ${W}] p=${p} s=${s}`;
       expectClose(e.read(out, N * OH * OW), ref.out, 0, 0);
