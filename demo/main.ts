@@ -1,32 +1,365 @@
-// A first page: load the engine, report which kernel build runs, and train a small network on the
-// embedded digits on click. (The full demo, with drawing and a training worker, is issue 6.)
-import { createEngine, Network, sgd, loadEmbeddedMnist } from "../src/index.js";
+// The demo page: engine facts, draw-and-predict with the shipped CNN (or a model trained or loaded
+// here), training in a Web Worker with live charts, and first-layer filters / misclassified digits.
+// Every failure lands in a visible message: no SIMD, a worker that cannot start, a bad model file.
+import { createEngine, deserializeModel, filterGrid, loadEmbeddedMnist } from "../src/index.js";
+import type { Engine, MnistSplit, Network, RgbaImage } from "../src/index.js";
+import { toMnist } from "./preprocess.js";
+import { Pad } from "./pad.js";
+import { LineChart } from "./charts.js";
+import { PRESETS, mistakesOf, shaped, type TrainConfig } from "./session.js";
+import type { FromWorker, ToWorker } from "./protocol.js";
 
-const status = document.querySelector<HTMLParagraphElement>("#status")!;
-const button = document.querySelector<HTMLButtonElement>("#train")!;
-const log = document.querySelector<HTMLDivElement>("#log")!;
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
-async function start(): Promise<void> {
-  const engine = await createEngine();
-  status.textContent = `ready: ${engine.variant} SIMD kernels`;
-  status.dataset.variant = engine.variant;
-  button.disabled = false;
-  button.onclick = async () => {
-    button.disabled = true;
-    const { training, validation, test } = await loadEmbeddedMnist();
-    const net = new Network([784, 30, 10], { engine, seed: 1 });
-    sgd(net, training, {
-      epochs: 3, batchSize: 10, eta: 0.5, evaluationData: validation,
-      onEpoch: (r) => { log.textContent += `epoch ${r.epoch}: validation ${(100 * (r.evaluationAccuracy ?? 0)).toFixed(1)}% · ${Math.round(r.examplesPerSecond).toLocaleString()} examples/s\n`; },
+/** A module using one SIMD instruction (i8x16.splat…): validates only where WebAssembly SIMD exists. */
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+const SHIPPED_URL = new URL("models/cnn.simdnet", document.baseURI);
+
+function fatal(text: string): void {
+  const el = $("fatal");
+  el.textContent = text;
+  el.hidden = false;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Paints an RgbaImage onto a canvas at its own size (CSS may scale it, pixelated). */
+function paint(canvas: HTMLCanvasElement, img: RgbaImage, minWidth = 0): void {
+  canvas.width = img.width;
+  canvas.height = img.height;
+  const k = Math.max(1, Math.floor(minWidth / img.width)); // small images scale up by whole pixels
+  canvas.style.width = `${k * img.width}px`;
+  canvas.getContext("2d")!.putImageData(new ImageData(new Uint8ClampedArray(img.data), img.width, img.height), 0, 0);
+}
+
+// ── the model in use for drawing ─────────────────────────────────────────────────────────────────
+interface Model {
+  net: Network;
+  name: string;
+  bytes: Uint8Array;
+}
+let engine: Engine;
+let baseMark = 0;
+let model: Model | null = null;
+let shipped: Uint8Array | null = null;
+let split: Promise<MnistSplit> | null = null;
+const digits = (): Promise<MnistSplit> => (split ??= loadEmbeddedMnist());
+
+/** Rebuilds a model from bytes in the page's engine, replacing the previous one; throws a clear error. */
+function useModel(bytes: Uint8Array, name: string): Model {
+  const previous = model;
+  engine.release(baseMark); // frees the previous model: one network lives in the page's engine at a time
+  model = null;
+  let built: ReturnType<typeof deserializeModel>;
+  try {
+    built = deserializeModel(bytes, { engine });
+    if (built.net.inputSize !== 784 || built.net.outputSize !== 10) throw new Error(`simdnet: this demo needs a model of 784 inputs and 10 outputs; the file has ${built.net.inputSize} and ${built.net.outputSize}`);
+  } catch (err) {
+    if (previous) useModel(previous.bytes, previous.name); // keep drawing with the model we had
+    throw err;
+  }
+  const { net, header } = built;
+  net.feedforward(new Float32Array(784)); // allocate the batch-1 buffers now, not on the first stroke
+  model = { net, name, bytes };
+  const meta = (header.meta ?? {}) as { arch?: string; testAccuracy?: number; epochs?: number };
+  const acc = typeof meta.testAccuracy === "number" ? ` · test accuracy ${(100 * meta.testAccuracy).toFixed(2)}%` : "";
+  const info = $("model-info");
+  info.classList.remove("error");
+  delete info.dataset.error;
+  info.textContent = `model: ${name} · ${meta.arch ?? header.layers.map((l) => l.type).join("-")} · ${net.numParams.toLocaleString("en-US")} parameters · ${(bytes.length / 1024).toFixed(0)} KB${acc}`;
+  info.dataset.model = name;
+  $<HTMLButtonElement>("save").disabled = false;
+  $<HTMLButtonElement>("use-shipped").disabled = !shipped || name === "shipped CNN";
+  predict(pad.ink());
+  void inspect(net, name);
+  return model;
+}
+
+/** Filters and mistakes for a model used in the page (the worker sends its own while training). */
+async function inspect(net: Network, name: string): Promise<void> {
+  const p = net.params.find((q) => q.decay && (q.shape.length === 2 || q.shape.length === 4));
+  if (p) {
+    const dense = p.shape.length === 2;
+    const shape = dense ? [Math.min(p.shape[0], 30), p.shape[1]] : p.shape;
+    paint($("filters"), filterGrid(engine.read(p.value, shape.reduce((a, b) => a * b, 1)), shape, { colormap: "diverging", columns: dense ? 10 : undefined, scale: dense ? 2 : 6 }), 240);
+    $("filters-caption").textContent = `${name}: first-layer ${dense ? "hidden units' weights (as 28×28 images)" : `${p.shape[0]} filters of ${p.shape[2]}×${p.shape[3]}`}; red positive, blue negative`;
+  }
+  const test = (await digits()).test;
+  if (model?.net !== net) return;
+  showMistakes(mistakesOf(net, shaped(test, net)), name);
+}
+
+function showMistakes(m: { image: RgbaImage | null; wrong: number; n: number }, name: string): void {
+  const canvas = $<HTMLCanvasElement>("mistakes");
+  if (m.image) paint(canvas, m.image);
+  canvas.hidden = !m.image;
+  // the `mnist` package's digits come from MNIST's training set, on which the shipped model was trained
+  const seen = name === "shipped CNN" ? " (these digits come from MNIST's training set, which the shipped model learnt from; its held-out test accuracy is above)" : "";
+  $("mistakes-caption").textContent = `${name}: ${m.wrong} of the ${m.n} embedded test digits misclassified (true>predicted${m.wrong > 30 ? ", first 30" : ""})${seen}`;
+  canvas.dataset.wrong = String(m.wrong);
+}
+
+// ── draw and predict ──────────────────────────────────────────────────────────────────────────────
+const bars = $("bars");
+for (let d = 0; d < 10; d++) bars.insertAdjacentHTML("beforeend", `<li><span>${d}</span><span class="bar"><span style="width:0"></span></span><span class="p">—</span></li>`);
+let inferMean = 0;
+let inferCount = 0;
+
+function predict(ink: Float32Array | null): void {
+  const pred = $("prediction");
+  const hint = $("hint");
+  const t0 = performance.now();
+  const x = ink ? toMnist(ink, pad.canvas.width, pad.canvas.height) : null;
+  const input28 = $<HTMLCanvasElement>("input28").getContext("2d")!;
+  const img = input28.createImageData(28, 28);
+  for (let i = 0; i < 784; i++) img.data.set([255 * (x?.[i] ?? 0), 255 * (x?.[i] ?? 0), 255 * (x?.[i] ?? 0), 255], 4 * i);
+  input28.putImageData(img, 0, 0);
+  if (!x || !model) {
+    pred.textContent = "—";
+    delete pred.dataset.label;
+    hint.textContent = !model ? "No model loaded yet." : "Draw a digit (0–9) in the box.";
+    bars.querySelectorAll("li").forEach((li) => {
+      li.classList.remove("top");
+      (li.querySelector(".bar > span") as HTMLElement).style.width = "0";
+      li.querySelector(".p")!.textContent = "—";
     });
-    const acc = net.evaluate(test).accuracy;
-    log.textContent += `test accuracy ${(100 * acc).toFixed(2)}%\n`;
-    log.dataset.accuracy = String(acc);
-    button.disabled = false;
+    return;
+  }
+  const t1 = performance.now();
+  const out = model.net.feedforward(x);
+  const t2 = performance.now();
+  inferMean = (inferMean * inferCount + (t2 - t1)) / (inferCount + 1);
+  inferCount = Math.min(inferCount + 1, 50);
+  // softmax outputs are probabilities; sigmoid outputs are shown normalized to sum to 1
+  const sum = out.reduce((a, b) => a + b, 0) || 1;
+  let best = 0;
+  for (let d = 1; d < 10; d++) if (out[d] > out[best]) best = d;
+  bars.querySelectorAll("li").forEach((li, d) => {
+    li.classList.toggle("top", d === best);
+    (li.querySelector(".bar > span") as HTMLElement).style.width = `${(100 * out[d]) / sum}%`;
+    li.querySelector(".p")!.textContent = `${((100 * out[d]) / sum).toFixed(1)}%`;
+  });
+  pred.textContent = String(best);
+  pred.dataset.label = String(best);
+  hint.textContent = "";
+  const timing = $("timing");
+  timing.textContent = `stroke update ${(t2 - t0).toFixed(2)} ms (centring ${(t1 - t0).toFixed(2)} ms, inference ${(t2 - t1).toFixed(2)} ms; mean inference ${inferMean.toFixed(2)} ms)`;
+  timing.dataset.ms = (t2 - t0).toFixed(3);
+}
+
+const pad = new Pad($("pad"), predict);
+$("clear").onclick = () => pad.clear();
+
+// ── training in the worker ────────────────────────────────────────────────────────────────────────
+const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
+const costChart = new LineChart($("chart-cost"), "cost", "epoch", [{ label: "training", stroke: "#4a7bd0" }, { label: "validation", stroke: "#d0654a" }]);
+const accChart = new LineChart($("chart-accuracy"), "accuracy", "epoch", [{ label: "training", stroke: "#4a7bd0", format: pct }, { label: "validation", stroke: "#d0654a", format: pct }]);
+const speedChart = new LineChart($("chart-speed"), "examples / s", "epoch", [{ label: "examples/s", stroke: "#1f9d55", format: (v) => Math.round(v).toLocaleString("en-US") }]);
+const form = {
+  preset: $<HTMLSelectElement>("preset"), arch: $<HTMLInputElement>("arch"), activation: $<HTMLSelectElement>("activation"), output: $<HTMLSelectElement>("output"),
+  cost: $<HTMLSelectElement>("cost"), eta: $<HTMLInputElement>("eta"), lambda: $<HTMLInputElement>("lambda"), batch: $<HTMLInputElement>("batch"),
+  epochs: $<HTMLInputElement>("epochs"), trainSize: $<HTMLInputElement>("train-size"), seed: $<HTMLInputElement>("seed"),
+};
+for (const [key, p] of Object.entries(PRESETS)) form.preset.add(new Option(p.label, key));
+function showPreset(key: string): void {
+  const { config: c, note } = PRESETS[key];
+  form.arch.value = c.arch;
+  form.activation.value = c.activation;
+  form.output.value = c.output;
+  form.cost.value = c.cost;
+  form.eta.value = String(c.eta);
+  form.lambda.value = String(c.lambda);
+  form.batch.value = String(c.batchSize);
+  form.epochs.value = String(c.epochs);
+  form.trainSize.value = String(c.trainSize);
+  form.seed.value = String(c.seed);
+  $("preset-note").textContent = note;
+}
+form.preset.onchange = () => showPreset(form.preset.value);
+showPreset("network2");
+form.preset.value = "network2";
+
+function readConfig(): TrainConfig {
+  return {
+    arch: form.arch.value.trim(), activation: form.activation.value as TrainConfig["activation"], output: form.output.value as TrainConfig["output"],
+    cost: form.cost.value as TrainConfig["cost"], eta: Number(form.eta.value), lambda: Number(form.lambda.value), batchSize: Number(form.batch.value),
+    epochs: Number(form.epochs.value), trainSize: Number(form.trainSize.value), seed: Number(form.seed.value),
   };
 }
 
+const startBtn = $<HTMLButtonElement>("start");
+const pauseBtn = $<HTMLButtonElement>("pause");
+const stopBtn = $<HTMLButtonElement>("stop");
+const status = $("train-status");
+const progress = $<HTMLProgressElement>("progress");
+let worker: Worker | null = null;
+let paused = false;
+
+function send(m: ToWorker): void {
+  worker?.postMessage(m);
+}
+
+function setStatus(text: string, state: string): void {
+  status.textContent = text;
+  status.dataset.state = state;
+}
+
+function trainingButtons(on: boolean): void {
+  startBtn.disabled = on;
+  pauseBtn.disabled = !on;
+  stopBtn.disabled = !on;
+  pauseBtn.textContent = "Pause";
+  paused = false;
+}
+
+function onWorker(m: FromWorker): void {
+  switch (m.type) {
+    case "ready":
+      startBtn.disabled = false;
+      setStatus(`worker ready (${m.variant} SIMD)`, "ready");
+      break;
+    case "started":
+      costChart.clear();
+      accChart.clear();
+      speedChart.clear();
+      delete status.dataset.eps;
+      setStatus(`training ${m.numParams.toLocaleString("en-US")} parameters on ${m.trainSize.toLocaleString("en-US")} digits…`, "training");
+      break;
+    case "epoch": {
+      const p = m.point;
+      costChart.push(p.epoch, [p.trainingCost, p.validationCost]);
+      accChart.push(p.epoch, [p.trainingAccuracy, p.validationAccuracy]);
+      status.dataset.epochs = String(p.epoch);
+      if (p.epoch > 0) status.dataset.eps = `${status.dataset.eps ? `${status.dataset.eps},` : ""}${Math.round(p.examplesPerSecond)}`; // per epoch, for tools
+      status.dataset.accuracy = String(p.validationAccuracy);
+      if (p.epoch > 0) setStatus(`epoch ${p.epoch}: validation accuracy ${pct(p.validationAccuracy)}, ${Math.round(p.examplesPerSecond).toLocaleString("en-US")} examples/s`, "training");
+      break;
+    }
+    case "progress":
+      progress.value = m.fraction;
+      if (m.examplesPerSecond !== null) speedChart.push(+(m.fraction * Number(form.epochs.value)).toFixed(3), [m.examplesPerSecond]);
+      break;
+    case "filters":
+      paint($("filters"), m.image, 240);
+      $("filters-caption").textContent = "the model in training: first-layer weights (red positive, blue negative), redrawn as it learns";
+      break;
+    case "mistakes":
+      showMistakes(m, "the model in training");
+      break;
+    case "paused":
+      setStatus("paused", "paused");
+      break;
+    case "resumed":
+      setStatus("training…", "training");
+      break;
+    case "done": {
+      trainingButtons(false);
+      progress.value = 1;
+      status.dataset.hash = m.hash;
+      setStatus(`${m.reason === "stopped" ? "stopped" : "done"}: test accuracy ${pct(m.testAccuracy)}${m.message && m.reason !== "stopped" ? ` (${m.message})` : ""}; draw to try it`, "done");
+      try {
+        useModel(m.model, "trained here");
+      } catch (err) {
+        fatal(errorText(err));
+      }
+      break;
+    }
+    case "error":
+      trainingButtons(false);
+      setStatus(m.message, "error");
+      status.classList.add("error");
+      break;
+  }
+}
+
+function startWorker(): void {
+  try {
+    worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+  } catch (err) {
+    setStatus(`the training worker could not start: ${errorText(err)}`, "error");
+    return;
+  }
+  worker.onmessage = (ev: MessageEvent<FromWorker>) => onWorker(ev.data);
+  worker.onerror = (ev) => {
+    ev.preventDefault();
+    trainingButtons(false);
+    startBtn.disabled = true;
+    setStatus(`the training worker failed: ${ev.message || "it could not be loaded"}`, "error");
+    status.classList.add("error");
+  };
+}
+
+startBtn.onclick = () => {
+  const c = readConfig();
+  const bad = (["eta", "batchSize", "epochs", "trainSize"] as const).find((k) => !(c[k] > 0)) ?? (!(c.lambda >= 0) ? "lambda" : null);
+  if (bad) return setStatus(`${bad} must be a positive number`, "error");
+  status.classList.remove("error");
+  trainingButtons(true);
+  send({ type: "start", config: c });
+};
+pauseBtn.onclick = () => {
+  paused = !paused;
+  pauseBtn.textContent = paused ? "Resume" : "Pause";
+  send({ type: paused ? "pause" : "resume" });
+};
+stopBtn.onclick = () => send({ type: "stop" });
+
+// ── save and load ─────────────────────────────────────────────────────────────────────────────────
+$("save").onclick = () => {
+  if (!model) return;
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([model.bytes as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }));
+  a.download = model.name === "shipped CNN" ? "cnn.simdnet" : "trained.simdnet";
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+};
+$<HTMLInputElement>("load").onchange = async (ev) => {
+  const input = ev.target as HTMLInputElement;
+  const file = input.files?.[0];
+  input.value = "";
+  if (!file) return;
+  try {
+    useModel(new Uint8Array(await file.arrayBuffer()), file.name);
+  } catch (err) {
+    const info = $("model-info");
+    info.textContent = `could not load ${file.name}: ${errorText(err)}${model ? ` (still using: ${model.name})` : ""}`;
+    info.classList.add("error");
+    info.dataset.error = "1";
+  }
+};
+$("use-shipped").onclick = () => shipped && useModel(shipped, "shipped CNN");
+
+// ── start-up ──────────────────────────────────────────────────────────────────────────────────────
+async function wasmSize(variant: string): Promise<number | null> {
+  // the same static URLs the library uses, so the browser answers from its cache
+  const url = variant === "relaxed" ? new URL("../build/simdnet.relaxed.wasm", import.meta.url) : new URL("../build/simdnet.wasm", import.meta.url);
+  const res = await fetch(url);
+  return res.ok ? (await res.arrayBuffer()).byteLength : null;
+}
+
+async function start(): Promise<void> {
+  if (typeof WebAssembly === "undefined" || !WebAssembly.validate(SIMD_PROBE)) {
+    fatal("This browser does not support WebAssembly SIMD, which simdnet's kernels need. Use Chrome or Edge ≥ 91, Firefox ≥ 89 or Safari ≥ 16.4.");
+    $("engine").textContent = "no WebAssembly SIMD";
+    $("engine").dataset.variant = "none";
+    return;
+  }
+  engine = await createEngine();
+  baseMark = engine.mark();
+  const size = await wasmSize(engine.variant).catch(() => null);
+  const facts = $("engine");
+  facts.textContent = `kernels: ${engine.variant === "relaxed" ? "relaxed SIMD (fused multiply-add)" : "plain SIMD (relaxed SIMD not available here)"}${size ? ` · simdnet${engine.variant === "relaxed" ? ".relaxed" : ""}.wasm ${(size / 1024).toFixed(1)} KB` : ""} · ${navigator.hardwareConcurrency ?? "?"} logical cores`;
+  facts.dataset.variant = engine.variant;
+  startWorker();
+  const res = await fetch(SHIPPED_URL);
+  if (!res.ok) throw new Error(`the shipped model ${SHIPPED_URL.pathname} could not be fetched (HTTP ${res.status})`);
+  shipped = new Uint8Array(await res.arrayBuffer());
+  useModel(shipped, "shipped CNN");
+}
+
 start().catch((err: unknown) => {
-  status.textContent = `simdnet could not start: ${err instanceof Error ? err.message : String(err)}`;
-  status.dataset.error = "1";
+  fatal(`simdnet could not start: ${errorText(err)}`);
+  $("engine").dataset.error = "1";
 });

@@ -1,0 +1,19 @@
+/** The messages between the page (main.ts) and the training worker (worker.ts). */
+import type { RgbaImage, Variant } from "../src/index.js";
+import type { ChartPoint, TrainConfig } from "./session.js";
+
+/** Page → worker. */
+export type ToWorker = { type: "start"; config: TrainConfig } | { type: "pause" } | { type: "resume" } | { type: "stop" };
+
+/** Worker → page. */
+export type FromWorker =
+  | { type: "ready"; variant: Variant }
+  | { type: "started"; numParams: number; batchesPerEpoch: number; trainSize: number }
+  | { type: "epoch"; point: ChartPoint }
+  | { type: "progress"; epoch: number; fraction: number; examplesPerSecond: number | null }
+  | { type: "filters"; image: RgbaImage }
+  | { type: "mistakes"; image: RgbaImage | null; wrong: number; n: number }
+  | { type: "paused" }
+  | { type: "resumed" }
+  | { type: "done"; reason: string; message?: string; testAccuracy: number; hash: string; model: Uint8Array }
+  | { type: "error"; message: string };

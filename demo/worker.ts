@@ -1,0 +1,119 @@
+/**
+ * The training worker: loads its own engine and the embedded digits, then runs a {@link Session} in
+ * chunks of about 50 ms, yielding to the event loop between chunks so pause / resume / stop arrive
+ * at once and the page never freezes. Messages: see ToWorker / FromWorker in protocol.ts.
+ */
+import { createEngine, loadEmbeddedMnist, serializeModel } from "../src/index.js";
+import type { Engine, MnistSplit } from "../src/index.js";
+import { Session, weightsHash } from "./session.js";
+import type { FromWorker, ToWorker } from "./protocol.js";
+
+const scope = self as unknown as { postMessage(m: FromWorker, transfer?: Transferable[]): void; onmessage: ((ev: MessageEvent<ToWorker>) => void) | null };
+const post = (m: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(m, transfer);
+
+/** Milliseconds of training per chunk between looks at the message queue. */
+const CHUNK_MS = 50;
+/** Filters are redrawn at most this often (ms) while training. */
+const FILTERS_MS = 500;
+
+let engine: Engine;
+let split: MnistSplit;
+let session: Session | null = null;
+let paused = false;
+let running = false;
+let mark = 0;
+/** Counts runs, so a chunk scheduled by an earlier run never steps a later one. */
+let generation = 0;
+
+const ready = (async () => {
+  engine = await createEngine();
+  split = await loadEmbeddedMnist();
+  mark = engine.mark();
+  post({ type: "ready", variant: engine.variant });
+})().catch((err: unknown) => post({ type: "error", message: `the training worker could not start: ${message(err)}` }));
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function finish(): void {
+  const s = session!;
+  running = false;
+  const test = s.net.evaluate(s.test);
+  const mistakes = s.mistakes();
+  post({ type: "mistakes", image: mistakes.image, wrong: mistakes.wrong, n: mistakes.n });
+  post({ type: "filters", image: s.filters() });
+  const model = serializeModel(s.net, { arch: s.config.arch, eta: s.config.eta, lambda: s.config.lambda, batch: s.config.batchSize, epochs: s.trainer.history.epochs.length, testAccuracy: test.accuracy, trainedIn: "browser demo" });
+  post({ type: "done", reason: s.trainer.history.stopReason, message: s.trainer.history.message, testAccuracy: test.accuracy, hash: weightsHash(s.net.getParams()), model }, [model.buffer]);
+}
+
+/** Trains for about CHUNK_MS, reports, and schedules the next chunk unless paused or done. */
+function loop(gen: number): void {
+  const s = session;
+  if (!s || !running || paused || gen !== generation) return; // a chunk scheduled for an earlier run stops here
+  try {
+    const t0 = performance.now();
+    const seen = s.examplesSeen;
+    // a few batches at a time until the chunk's time is used, never across an epoch boundary
+    let ended = false;
+    while (performance.now() - t0 < CHUNK_MS && !s.done) {
+      const p = s.step(4);
+      if (p) {
+        ended = true;
+        post({ type: "epoch", point: p });
+        post({ type: "filters", image: s.filters() });
+        const m = s.mistakes();
+        post({ type: "mistakes", image: m.image, wrong: m.wrong, n: m.n });
+        break;
+      }
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    post({ type: "progress", epoch: s.trainer.epoch, fraction: Math.min(1, s.position / s.config.epochs), examplesPerSecond: ended ? null : (s.examplesSeen - seen) / Math.max(seconds, 1e-6) }); // a chunk that ended an epoch also evaluated
+    if (performance.now() - lastFilters > FILTERS_MS) {
+      lastFilters = performance.now();
+      post({ type: "filters", image: s.filters() });
+    }
+    if (s.done) finish();
+    else setTimeout(loop, 0, gen);
+  } catch (err) {
+    running = false;
+    post({ type: "error", message: `training failed: ${message(err)}` });
+  }
+}
+let lastFilters = 0;
+
+scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
+  const m = ev.data;
+  await ready;
+  try {
+    if (m.type === "start") {
+      running = false;
+      engine.release(mark); // the previous run's network and data
+      session = new Session(engine, split, m.config);
+      paused = false;
+      post({ type: "started", numParams: session.net.numParams, batchesPerEpoch: session.trainer.batchesPerEpoch, trainSize: session.training.n });
+      post({ type: "epoch", point: session.initialPoint() });
+      post({ type: "filters", image: session.filters() });
+      running = true;
+      setTimeout(loop, 0, ++generation);
+    } else if (m.type === "pause") {
+      paused = true;
+      post({ type: "paused" });
+    } else if (m.type === "resume") {
+      if (paused && running) {
+        paused = false;
+        post({ type: "resumed" });
+        setTimeout(loop, 0, generation);
+      }
+    } else if (m.type === "stop") {
+      if (session && running) {
+        session.trainer.stop();
+        paused = false;
+        finish();
+      }
+    }
+  } catch (err) {
+    running = false;
+    post({ type: "error", message: message(err) });
+  }
+};

@@ -1,0 +1,183 @@
+// End to end: builds demo/ with vite, serves it with `vite preview` on a loopback port, and drives
+// Debian's Chromium (playwright-core; no browser is ever downloaded) through the page like a user:
+// draws a real test digit with mouse events, trains in the worker, pauses, saves and loads models,
+// and checks that bad input gets a visible message. The weights the worker trains must hash the same
+// as the same run in Node. A screenshot goes to test-output/demo.png.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { build, preview, type PreviewServer } from "vite";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { fileURLToPath } from "node:url";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createEngine } from "../../src/wasm/engine.js";
+import { loadEmbeddedMnist, type MnistSplit } from "../../src/data/mnist.js";
+import { deserializeModel } from "../../src/io/model.js";
+import { PRESETS, Session, weightsHash, type TrainConfig } from "../../demo/session.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const outDir = mkdtempSync(join(tmpdir(), "simdnet-demo-"));
+let server: PreviewServer;
+let browser: Browser;
+let url: string;
+let split: MnistSplit;
+
+beforeAll(async () => {
+  mkdirSync(`${root}test-output`, { recursive: true });
+  await build({ root: `${root}demo`, configFile: `${root}vite.config.ts`, logLevel: "error", build: { outDir, emptyOutDir: true } });
+  server = await preview({ root: `${root}demo`, configFile: `${root}vite.config.ts`, build: { outDir }, preview: { port: 0, host: "127.0.0.1", strictPort: false }, logLevel: "error" });
+  url = server.resolvedUrls!.local[0];
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  split = await loadEmbeddedMnist();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+/** A fresh page with the shipped model loaded; page errors are collected. */
+async function open(): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 1500 }, acceptDownloads: true });
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector('#model-info[data-model="shipped CNN"]', { timeout: 60_000 });
+  return { page, errors };
+}
+
+/**
+ * Draws test digit i with the mouse: one horizontal drag per run of ink (> 0.5) in each of its 28
+ * rows, 10 canvas pixels per MNIST pixel, as a person would colour it in.
+ */
+async function drawDigit(page: Page, i: number): Promise<number> {
+  const box = (await page.locator("#pad").boundingBox())!;
+  const border = 2;
+  const px = (box.width - 2 * border) / 28;
+  const img = split.test.inputs.subarray(i * 784, (i + 1) * 784);
+  for (let y = 0; y < 28; y++) {
+    let x = 0;
+    while (x < 28) {
+      if (img[y * 28 + x] <= 127) {
+        x++;
+        continue;
+      }
+      const x0 = x;
+      while (x < 28 && img[y * 28 + x] > 127) x++;
+      const cy = box.y + border + (y + 0.5) * px;
+      await page.mouse.move(box.x + border + (x0 + 0.5) * px, cy);
+      await page.mouse.down();
+      await page.mouse.move(box.x + border + (x - 0.5) * px, cy, { steps: 3 });
+      await page.mouse.up();
+    }
+  }
+  return split.test.labels![i];
+}
+
+async function attr(page: Page, sel: string, name: string): Promise<string | null> {
+  return page.getAttribute(sel, name);
+}
+
+describe("the demo, built by vite and served by vite preview, in Chromium", () => {
+  it("shows the engine, predicts a drawn test digit, and hints on an empty canvas", async () => {
+    const { page, errors } = await open();
+    expect(await attr(page, "#engine", "data-variant")).toBe("relaxed");
+    expect(await page.textContent("#engine")).toMatch(/relaxed SIMD.*simdnet\.relaxed\.wasm \d+\.\d KB/);
+    expect(await page.textContent("#hint")).toContain("Draw a digit");
+    for (const i of [0, 1, 2]) {
+      await page.click("#clear");
+      const label = await drawDigit(page, i);
+      await page.waitForFunction((l) => document.querySelector("#prediction")?.getAttribute("data-label") === String(l), label, { timeout: 10_000 }).catch(() => {});
+      expect(await attr(page, "#prediction", "data-label"), `test digit ${i}`).toBe(String(label));
+    }
+    expect(Number(await attr(page, "#timing", "data-ms"))).toBeGreaterThan(0);
+    await page.click("#clear");
+    await page.waitForFunction(() => !document.querySelector("#prediction")?.hasAttribute("data-label"));
+    expect(await page.textContent("#hint")).toContain("Draw a digit");
+    expect(Number(await attr(page, "#mistakes", "data-wrong"))).toBeGreaterThanOrEqual(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("trains in the worker with live charts, pauses and resumes, and matches Node bit for bit", async () => {
+    const { page, errors } = await open();
+    await page.waitForSelector("#start:not([disabled])", { timeout: 60_000 });
+    await page.selectOption("#preset", "conv");
+    await page.fill("#epochs", "2");
+    await page.fill("#train-size", "2000");
+    await page.click("#start");
+    await page.waitForFunction(() => (document.querySelector("#progress") as HTMLProgressElement).value > 0.1, null, { timeout: 60_000 });
+    await page.click("#pause");
+    await page.waitForSelector('#train-status[data-state="paused"]');
+    const progress = await page.$eval("#progress", (p) => (p as HTMLProgressElement).value);
+    await page.waitForTimeout(500);
+    expect(await page.$eval("#progress", (p) => (p as HTMLProgressElement).value)).toBe(progress); // nothing ran while paused
+    expect(await page.textContent("#pause")).toBe("Resume");
+    await page.click("#pause"); // now "Resume"
+    await page.waitForSelector('#train-status[data-state="done"]', { timeout: 120_000 });
+    expect(Number(await attr(page, "#chart-cost", "data-points"))).toBe(3); // before training + 2 epochs
+    expect(Number(await attr(page, "#chart-accuracy", "data-points"))).toBe(3);
+    expect(Number(await attr(page, "#chart-speed", "data-points"))).toBeGreaterThan(0);
+    const series = JSON.parse((await attr(page, "#chart-accuracy", "data-series"))!) as number[][];
+    const [before, ...after] = series[2]; // [epochs, training, validation]
+    expect(after[after.length - 1]).toBeGreaterThan(Math.max(before + 0.3, 0.6)); // the accuracy rises
+    expect(Number(await attr(page, "#train-status", "data-accuracy"))).toBe(after[after.length - 1]);
+    expect(await attr(page, "#model-info", "data-model")).toBe("trained here");
+    await page.screenshot({ path: `${root}test-output/demo.png`, fullPage: true });
+
+    // the same run in Node: the worker's weights hash must match exactly
+    const config: TrainConfig = { ...PRESETS.conv.config, epochs: 2, trainSize: 2000 };
+    const e = await createEngine({ variant: "relaxed" });
+    const s = new Session(e, split, config);
+    while (!s.done) s.step(1000);
+    expect(await attr(page, "#train-status", "data-hash")).toBe(weightsHash(s.net.getParams()));
+
+    // save the trained model, load it back; the file is the same network
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#save")]);
+    const saved = readFileSync((await download.path())!);
+    expect(weightsHash(deserializeModel(new Uint8Array(saved), { engine: e }).net.getParams())).toBe(weightsHash(s.net.getParams()));
+    await page.setInputFiles("#load", { name: "mine.simdnet", mimeType: "application/octet-stream", buffer: saved });
+    await page.waitForSelector('#model-info[data-model="mine.simdnet"]');
+
+    // a long run stopped after its first epoch ends with that model in use
+    await page.selectOption("#preset", "network");
+    await page.fill("#epochs", "30");
+    await page.click("#start");
+    await page.waitForSelector('#train-status[data-epochs="1"]', { timeout: 60_000 });
+    await page.click("#stop");
+    await page.waitForSelector('#train-status[data-state="done"]', { timeout: 60_000 });
+    expect(await page.textContent("#train-status")).toMatch(/^stopped: test accuracy/);
+    expect(Number(await attr(page, "#chart-cost", "data-points"))).toBeLessThan(31);
+    expect(await attr(page, "#model-info", "data-model")).toBe("trained here");
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it("says clearly what went wrong: a bad model file, no SIMD, a worker that cannot load", async () => {
+    const { page } = await open();
+    await page.setInputFiles("#load", { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello, not a model") });
+    await page.waitForSelector("#model-info[data-error]");
+    expect(await page.textContent("#model-info")).toContain("not a simdnet model");
+    await page.close();
+
+    const nosimd = await browser.newPage();
+    await nosimd.addInitScript(() => {
+      WebAssembly.validate = () => false;
+    });
+    await nosimd.goto(url);
+    await nosimd.waitForSelector("#fatal:not([hidden])");
+    expect(await nosimd.textContent("#fatal")).toContain("does not support WebAssembly SIMD");
+    await nosimd.close();
+
+    const noworker = await browser.newPage();
+    await noworker.route(/worker[^/]*\.js$/, (r) => r.fulfill({ status: 404, body: "" }));
+    await noworker.goto(url);
+    await noworker.waitForSelector('#train-status[data-state="error"]', { timeout: 30_000 });
+    expect(await noworker.textContent("#train-status")).toContain("worker");
+    await noworker.close();
+  }, 120_000);
+});
