@@ -30,7 +30,7 @@ export class LineChart {
         height: opts.height ?? 200,
         scales: { x: { time: false }, ...(opts.yRange ? { y: { range: opts.yRange } } : {}) },
         axes: [{ label: xLabel, size: 40 }, { size: 60 }],
-        series: [{ label: xLabel, value: (_: uPlot, v: number | null) => (v == null ? "—" : String(v)) }, ...series.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, points: { show: true, size: 5 }, value: fmt(s.format) }))],
+        series: [{ label: xLabel, value: (_: uPlot, v: number | null) => (v == null ? "—" : String(v)) }, ...series.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, points: { size: 5 }, value: fmt(s.format) }))],
         legend: { live: false },
       },
       this.data as uPlot.AlignedData,

@@ -8,6 +8,7 @@ import { Pad } from "./pad.js";
 import { LineChart } from "./charts.js";
 import { PRESETS, mistakesOf, shaped, type TrainConfig } from "./session.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
+import { mountSlowdown } from "./slowdown.js";
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -330,6 +331,8 @@ $<HTMLInputElement>("load").onchange = async (ev) => {
   }
 };
 $("use-shipped").onclick = () => shipped && useModel(shipped, "shipped CNN");
+
+mountSlowdown($("slowdown-section"));
 
 // ── start-up ──────────────────────────────────────────────────────────────────────────────────────
 async function wasmSize(variant: string): Promise<number | null> {

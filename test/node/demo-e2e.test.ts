@@ -99,6 +99,17 @@ describe("the demo, built by vite and served by vite preview, in Chromium", () =
     await page.waitForFunction(() => !document.querySelector("#prediction")?.hasAttribute("data-label"));
     expect(await page.textContent("#hint")).toContain("Draw a digit");
     expect(Number(await attr(page, "#mistakes", "data-wrong"))).toBeGreaterThanOrEqual(0);
+
+    // chapter 3's slowdown toy: from the saturated start w = b = 2 the quadratic cost learns slower
+    const curves = async (): Promise<number[][]> => JSON.parse((await attr(page, "#chart-slowdown", "data-series"))!) as number[][];
+    let [epochs, quadratic, crossEntropy] = await curves();
+    expect(epochs.length).toBe(301);
+    expect(quadratic[300]).toBeGreaterThan(crossEntropy[300] + 0.05);
+    await page.fill("#sd-w", "0.6");
+    await page.fill("#sd-b", "0.9");
+    [epochs, quadratic, crossEntropy] = await curves();
+    expect(quadratic[0]).toBeCloseTo(1 / (1 + Math.exp(-1.5)), 6); // σ(w + b) at the new start
+    expect(crossEntropy[0]).toBeCloseTo(quadratic[0], 12);
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
