@@ -226,6 +226,10 @@ function onWorker(m: FromWorker): void {
       accChart.clear();
       speedChart.clear();
       delete status.dataset.eps;
+      delete status.dataset.epochs;
+      delete status.dataset.accuracy;
+      delete status.dataset.hash;
+      progress.value = 0;
       setStatus(`training ${m.numParams.toLocaleString("en-US")} parameters on ${m.trainSize.toLocaleString("en-US")} digits…`, "training");
       break;
     case "epoch": {
