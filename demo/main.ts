@@ -1,12 +1,12 @@
 // The demo page: engine facts, draw-and-predict with the shipped CNN (or a model trained or loaded
 // here), training in a Web Worker with live charts, and first-layer filters / misclassified digits.
 // Every failure lands in a visible message: no SIMD, a worker that cannot start, a bad model file.
-import { createEngine, deserializeModel, filterGrid, loadEmbeddedMnist } from "../src/index.js";
-import type { Engine, MnistSplit, Network, RgbaImage } from "../src/index.js";
+import { createEngine, deserializeModel, filterGrid } from "../src/index.js";
+import type { Engine, Network, RgbaImage } from "../src/index.js";
 import { toMnist } from "./preprocess.js";
 import { Pad } from "./pad.js";
 import { LineChart } from "./charts.js";
-import { PRESETS, mistakesOf, shaped, type TrainConfig } from "./session.js";
+import { PRESETS, type TrainConfig } from "./session.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 import { mountSlowdown } from "./slowdown.js";
 
@@ -15,6 +15,8 @@ const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) 
 /** A module using one SIMD instruction (i8x16.splat…): validates only where WebAssembly SIMD exists. */
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 const SHIPPED_URL = new URL("models/cnn.simdnet", document.baseURI);
+/** The name of a model the worker just trained. */
+const TRAINED = "trained here";
 
 function fatal(text: string): void {
   const el = $("fatal");
@@ -45,8 +47,6 @@ let engine: Engine;
 let baseMark = 0;
 let model: Model | null = null;
 let shipped: Uint8Array | null = null;
-let split: Promise<MnistSplit> | null = null;
-const digits = (): Promise<MnistSplit> => (split ??= loadEmbeddedMnist());
 
 /** Rebuilds a model from bytes in the page's engine, replacing the previous one; throws a clear error. */
 function useModel(bytes: Uint8Array, name: string): Model {
@@ -74,12 +74,12 @@ function useModel(bytes: Uint8Array, name: string): Model {
   $<HTMLButtonElement>("save").disabled = false;
   $<HTMLButtonElement>("use-shipped").disabled = !shipped || name === "shipped CNN";
   predict(pad.ink());
-  void inspect(net, name);
+  inspect(net, name, bytes);
   return model;
 }
 
-/** Filters and mistakes for a model used in the page (the worker sends its own while training). */
-async function inspect(net: Network, name: string): Promise<void> {
+/** Filters for a model used in the page; the worker, which holds the digits, finds its mistakes. */
+function inspect(net: Network, name: string, bytes: Uint8Array): void {
   const p = net.params.find((q) => q.decay && (q.shape.length === 2 || q.shape.length === 4));
   if (p) {
     const dense = p.shape.length === 2;
@@ -87,9 +87,7 @@ async function inspect(net: Network, name: string): Promise<void> {
     paint($("filters"), filterGrid(engine.read(p.value, shape.reduce((a, b) => a * b, 1)), shape, { colormap: "diverging", columns: dense ? 10 : undefined, scale: dense ? 2 : 6 }), 240);
     $("filters-caption").textContent = `${name}: first-layer ${dense ? "hidden units' weights (as 28×28 images)" : `${p.shape[0]} filters of ${p.shape[2]}×${p.shape[3]}`}; red positive, blue negative`;
   }
-  const test = (await digits()).test;
-  if (model?.net !== net) return;
-  showMistakes(mistakesOf(net, shaped(test, net)), name);
+  if (name !== TRAINED) send({ type: "inspect", model: bytes, name }); // a run just finished has sent its own
 }
 
 function showMistakes(m: { image: RgbaImage | null; wrong: number; n: number }, name: string): void {
@@ -251,7 +249,7 @@ function onWorker(m: FromWorker): void {
       $("filters-caption").textContent = "the model in training: first-layer weights (red positive, blue negative), redrawn as it learns";
       break;
     case "mistakes":
-      showMistakes(m, "the model in training");
+      showMistakes(m, m.name ?? "the model in training");
       break;
     case "paused":
       setStatus("paused", "paused");
@@ -265,7 +263,7 @@ function onWorker(m: FromWorker): void {
       status.dataset.hash = m.hash;
       setStatus(`${m.reason === "stopped" ? "stopped" : "done"}: test accuracy ${pct(m.testAccuracy)}${m.message && m.reason !== "stopped" ? ` (${m.message})` : ""}; draw to try it`, "done");
       try {
-        useModel(m.model, "trained here");
+        useModel(m.model, TRAINED);
       } catch (err) {
         fatal(errorText(err));
       }

@@ -3,7 +3,13 @@ import type { RgbaImage, Variant } from "../src/index.js";
 import type { ChartPoint, TrainConfig } from "./session.js";
 
 /** Page → worker. */
-export type ToWorker = { type: "start"; config: TrainConfig } | { type: "pause" } | { type: "resume" } | { type: "stop" };
+export type ToWorker =
+  | { type: "start"; config: TrainConfig }
+  | { type: "pause" }
+  | { type: "resume" }
+  | { type: "stop" }
+  /** Misclassified test digits of a model the page uses (the page itself never downloads the digits). */
+  | { type: "inspect"; model: Uint8Array; name: string };
 
 /** Worker → page. */
 export type FromWorker =
@@ -12,7 +18,7 @@ export type FromWorker =
   | { type: "epoch"; point: ChartPoint }
   | { type: "progress"; epoch: number; fraction: number; examplesPerSecond: number | null }
   | { type: "filters"; image: RgbaImage }
-  | { type: "mistakes"; image: RgbaImage | null; wrong: number; n: number }
+  | { type: "mistakes"; image: RgbaImage | null; wrong: number; n: number; name?: string }
   | { type: "paused" }
   | { type: "resumed" }
   | { type: "done"; reason: string; message?: string; testAccuracy: number; hash: string; model: Uint8Array }

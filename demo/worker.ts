@@ -3,9 +3,9 @@
  * chunks of about 50 ms, yielding to the event loop between chunks so pause / resume / stop arrive
  * at once and the page never freezes. Messages: see ToWorker / FromWorker in protocol.ts.
  */
-import { createEngine, loadEmbeddedMnist, serializeModel } from "../src/index.js";
+import { createEngine, deserializeModel, loadEmbeddedMnist, serializeModel } from "../src/index.js";
 import type { Engine, MnistSplit } from "../src/index.js";
-import { Session, weightsHash } from "./session.js";
+import { Session, mistakesOf, shaped, weightsHash } from "./session.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 
 const scope = self as unknown as { postMessage(m: FromWorker, transfer?: Transferable[]): void; onmessage: ((ev: MessageEvent<ToWorker>) => void) | null };
@@ -41,7 +41,7 @@ function finish(): void {
   running = false;
   const test = s.net.evaluate(s.test);
   const mistakes = s.mistakes();
-  post({ type: "mistakes", image: mistakes.image, wrong: mistakes.wrong, n: mistakes.n });
+  post({ type: "mistakes", image: mistakes.image, wrong: mistakes.wrong, n: mistakes.n, name: "trained here" });
   post({ type: "filters", image: s.filters() });
   const model = serializeModel(s.net, { arch: s.config.arch, eta: s.config.eta, lambda: s.config.lambda, batch: s.config.batchSize, epochs: s.trainer.history.epochs.length, testAccuracy: test.accuracy, trainedIn: "browser demo" });
   post({ type: "done", reason: s.trainer.history.stopReason, message: s.trainer.history.message, testAccuracy: test.accuracy, hash: weightsHash(s.net.getParams()), model }, [model.buffer]);
@@ -104,6 +104,15 @@ scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
         paused = false;
         post({ type: "resumed" });
         setTimeout(loop, 0, generation);
+      }
+    } else if (m.type === "inspect") {
+      if (running) return; // the run in progress sends its own
+      const top = engine.mark(); // above the last run's network: freed right after
+      try {
+        const { net } = deserializeModel(m.model, { engine });
+        post({ type: "mistakes", ...mistakesOf(net, shaped(split.test, net)), name: m.name });
+      } finally {
+        engine.release(top);
       }
     } else if (m.type === "stop") {
       if (session && running) {

@@ -98,7 +98,9 @@ describe("the demo, built by vite and served by vite preview, in Chromium", () =
     await page.click("#clear");
     await page.waitForFunction(() => !document.querySelector("#prediction")?.hasAttribute("data-label"));
     expect(await page.textContent("#hint")).toContain("Draw a digit");
-    expect(Number(await attr(page, "#mistakes", "data-wrong"))).toBeGreaterThanOrEqual(0);
+    await page.waitForSelector("#mistakes[data-wrong]", { state: "attached", timeout: 30_000 }); // counted by the worker
+    expect(Number(await attr(page, "#mistakes", "data-wrong"))).toBeLessThan(30); // of 1,000 (digits the model has seen)
+    expect(await page.textContent("#mistakes-caption")).toMatch(/^shipped CNN: \d+ of the 1000 embedded test digits/);
 
     // chapter 3's slowdown toy: from the saturated start w = b = 2 the quadratic cost learns slower
     const curves = async (): Promise<number[][]> => JSON.parse((await attr(page, "#chart-slowdown", "data-series"))!) as number[][];
