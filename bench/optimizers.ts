@@ -15,6 +15,7 @@ import { loadEmbeddedMnist } from "../src/data/mnist.js";
 import { head, type DataSet } from "../src/data/dataset.js";
 import { Trainer, type SgdOptions } from "../src/train/sgd.js";
 import { HessianVector } from "../src/train/hessian.js";
+import type { BenchContext } from "./run.js";
 
 interface Curve { name: string; points: [number, number][]; stop: string }
 
@@ -73,7 +74,7 @@ function hvpTable(e: Engine, data: DataSet): string[] {
 }
 
 /** The whole section: the HVP table, then cost versus time for both problems. */
-export async function optimizersSection(budget = 4): Promise<string[]> {
+export async function optimizersSection(ctx: BenchContext, budget = 4): Promise<string[]> {
   const e = await createEngine();
   const data = head((await loadEmbeddedMnist()).training, 5000);
   const mlp = () => new Network([784, 30, 10], { engine: e, seed: 1 });
@@ -92,5 +93,5 @@ export async function optimizersSection(budget = 4): Promise<string[]> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log((await optimizersSection(Number(process.argv[2] ?? 4))).join("\n"));
+  console.log((await optimizersSection({ json: {} }, Number(process.argv[2] ?? 4))).join("\n"));
 }

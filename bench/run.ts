@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark section in order and prints their Markdown (ready to paste into
  * the README). Each section is a function of the shared context that returns Markdown lines; add one
  * by appending it to SECTIONS. `npm run bench -- cnn conv` runs only the sections named (peak, gemm,
- * mlp, cnn, conv). With `--json [file]` the raw numbers also go to bench/results/.
+ * mlp, cnn, conv, optimizers). With `--json [file]` the raw numbers also go to bench/results/.
  *
  * Node 20 validates relaxed SIMD only with --experimental-wasm-relaxed-simd, which the npm script passes.
  */
@@ -15,6 +15,7 @@ import { peakSection, type Peak } from "./peak.js";
 import { mlpSection } from "./mlp.js";
 import { cnnSection } from "./cnn.js";
 import { convSection } from "./conv.js";
+import { optimizersSection } from "./optimizers.js";
 
 /** What sections share: the measured peak (for "% of peak" columns) and the JSON record. */
 export interface BenchContext {
@@ -27,7 +28,7 @@ export interface BenchContext {
 export type Section = (ctx: BenchContext) => Promise<string[]>;
 
 /** Every section by name, in the order a full run takes them (gemm reads the peak measured before it). */
-const SECTIONS: Record<string, Section> = { peak: peakSection, gemm: gemmSection, mlp: mlpSection, cnn: cnnSection, conv: convSection };
+const SECTIONS: Record<string, Section> = { peak: peakSection, gemm: gemmSection, mlp: mlpSection, cnn: cnnSection, conv: convSection, optimizers: optimizersSection };
 
 /** The median of xs (the upper one for an even count). */
 export function median(xs: readonly number[]): number {
