@@ -38,10 +38,10 @@ const TARGETS = {
 };
 
 /** Median milliseconds per call: wall clock, and this process's CPU time (other processes' share left out). */
-interface Ms { wall: number; cpu: number }
+export interface Ms { wall: number; cpu: number }
 
 /** Medians of fn over `runs` timed calls after `warm` untimed ones, in wall and CPU milliseconds. */
-function timeIt(fn: () => void, runs = RUNS, warm = 1): Ms {
+export function timeIt(fn: () => void, runs = RUNS, warm = 1): Ms {
   for (let i = 0; i < warm; i++) fn();
   const wall: number[] = [], cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -54,7 +54,7 @@ function timeIt(fn: () => void, runs = RUNS, warm = 1): Ms {
 }
 
 /** `count` items per call of `ms`, as items per second (wall, CPU). */
-const perSec = (count: number, ms: Ms): Ms => ({ wall: (1000 * count) / ms.wall, cpu: (1000 * count) / ms.cpu });
+export const perSec = (count: number, ms: Ms): Ms => ({ wall: (1000 * count) / ms.wall, cpu: (1000 * count) / ms.cpu });
 /** `ms` for `count` items, as µs per item (wall, CPU). */
 const usEach = (count: number, ms: Ms): Ms => ({ wall: (1000 * ms.wall) / count, cpu: (1000 * ms.cpu) / count });
 const NONE: Ms = { wall: NaN, cpu: NaN };
