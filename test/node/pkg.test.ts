@@ -103,7 +103,7 @@ beforeAll(async () => {
   // Build in a staging copy (the real build:ts script), so the checkout's dist/ is never touched.
   const stage = join(dir, "stage");
   mkdirSync(join(stage, "build"), { recursive: true });
-  for (const f of ["package.json", "README.md", "tsconfig.json", "tsconfig.build.json"]) copyFileSync(join(root, f), join(stage, f));
+  for (const f of ["package.json", "README.md", "LICENSE", "tsconfig.json", "tsconfig.build.json"]) copyFileSync(join(root, f), join(stage, f));
   for (const d of ["src", "bin"]) cpSync(join(root, d), join(stage, d), { recursive: true });
   for (const f of ["simdnet.wasm", "simdnet.relaxed.wasm", "simdnet.debug.wasm", "simdnet.infer.wasm", "simdnet.infer.relaxed.wasm", "mnist-embedded.bin"]) {
     copyFileSync(join(root, "build", f), join(stage, "build", f));
