@@ -1,12 +1,15 @@
 /**
  * Optimizers, cost versus wall time (issue 9): SGD, momentum, Adam, L-BFGS and Hessian-free on
  * [784,30,10] (sigmoid, cross-entropy) and on logistic regression (softmax + log-likelihood), on the
- * first 5,000 embedded training digits, each for the same time budget; plus the Hessian-vector product
- * both ways (exact R-operator vs central differences of gradients): time per product and accuracy.
- * Standalone: `node --experimental-wasm-relaxed-simd --import tsx bench/optimizers.ts [seconds]`;
- * `optimizersSection` has the shape of bench/run.ts's sections.
+ * first 5,000 embedded training digits, each for the same time budget (wall clock; CPU time recorded
+ * too), medians of a few interleaved runs, as tables and as a plot (docs/optimizers.png); plus the
+ * Hessian-vector product both ways (exact R-operator vs central differences of gradients).
+ * `npm run bench -- optimizers`, or standalone:
+ * `node --experimental-wasm-relaxed-simd --import tsx bench/optimizers.ts [seconds] [repeats]`.
  */
-import { pathToFileURL } from "node:url";
+import { cpus, loadavg } from "node:os";
+import { relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { createEngine, type Engine } from "../src/wasm/engine.js";
 import { Network } from "../src/network.js";
 import { Dense } from "../src/layers/dense.js";
@@ -15,37 +18,72 @@ import { loadEmbeddedMnist } from "../src/data/mnist.js";
 import { head, type DataSet } from "../src/data/dataset.js";
 import { Trainer, type SgdOptions } from "../src/train/sgd.js";
 import { HessianVector } from "../src/train/hessian.js";
-import type { BenchContext } from "./run.js";
+import { lineChart, type Panel } from "../src/io/plot.js";
+import { writePng } from "../src/io/node.js";
+import { cpuMs, median, type BenchContext } from "./run.js";
 
-interface Curve { name: string; points: [number, number][]; stop: string }
+/** One run's points: after each epoch (iteration), its training time by both clocks and the cost. */
+interface Point { wall: number; cpu: number; cost: number }
+/** An optimizer's curve: a median over repeats, point by point; `label` is the plot's legend name. */
+interface Curve { name: string; label: string; points: Point[]; stop: string }
+type Run = [name: string, label: string, opts: Partial<SgdOptions>];
 
-/** Trains until `budget` seconds of training time (monitoring excluded); returns (seconds, cost) points. */
-function race(make: () => Network, data: DataSet, name: string, o: Partial<SgdOptions>, budget: number, lambda: number): Curve {
+/**
+ * Trains until `budget` seconds of training time (or exactly `epochs` epochs when given), timing each
+ * epoch by the wall clock and this process's CPU time; the cost (with regularization) is evaluated
+ * after each epoch, outside the timed part.
+ */
+function race(make: () => Network, data: DataSet, o: Partial<SgdOptions>, budget: number, lambda: number, epochs?: number): { points: Point[]; stop: string } {
   const net = make();
-  const points: [number, number][] = [[0, net.evaluate(data, { lambda }).cost]];
-  const t = new Trainer(net, data, { epochs: 100000, batchSize: 10, eta: 0.1, lambda, monitorTrainingCost: true, ...o });
-  let elapsed = 0;
-  while (!t.done && elapsed < budget) {
+  const points: Point[] = [{ wall: 0, cpu: 0, cost: net.evaluate(data, { lambda }).cost }];
+  const t = new Trainer(net, data, { epochs: 100000, batchSize: 10, eta: 0.1, lambda, ...o });
+  let wall = 0, cpu = 0;
+  while (!t.done && (epochs === undefined ? wall < budget : points.length <= epochs && wall < 3 * budget)) {
+    const w0 = performance.now(), c0 = cpuMs();
     const rec = t.runEpoch();
+    wall += (performance.now() - w0) / 1000;
+    cpu += (cpuMs() - c0) / 1000;
     if (!rec) break;
-    elapsed += rec.seconds;
-    points.push([elapsed, rec.trainingCost!]);
+    points.push({ wall, cpu, cost: net.evaluate(data, { lambda }).cost });
   }
-  return { name, points, stop: t.done ? t.history.stopReason : "budget" };
+  return { points, stop: t.done ? t.history.stopReason : "budget" };
 }
 
-const at = (c: Curve, s: number): number => [...c.points].reverse().find(([t]) => t <= s)![1];
+/**
+ * Each optimizer `repeats` times, interleaved (so load on a shared machine spreads over all of them):
+ * the first repeat for `budget` seconds, the others for as many epochs; per epoch, the median wall
+ * time, CPU time and cost (the cost is the same in every repeat: the runs are seeded).
+ */
+function curves(make: () => Network, data: DataSet, runs: Run[], budget: number, lambda: number, repeats: number): Curve[] {
+  const all = runs.map(() => [] as { points: Point[]; stop: string }[]);
+  for (let r = 0; r < repeats; r++) {
+    runs.forEach(([, , o], i) => all[i].push(race(make, data, o, budget, lambda, r === 0 ? undefined : all[i][0].points.length - 1)));
+  }
+  return runs.map(([name, label], i) => {
+    const n = Math.min(...all[i].map((x) => x.points.length));
+    const points = Array.from({ length: n }, (_, k) => {
+      const m = (f: (p: Point) => number) => median(all[i].map((x) => f(x.points[k])));
+      return { wall: m((p) => p.wall), cpu: m((p) => p.cpu), cost: m((p) => p.cost) };
+    });
+    return { name, label, points, stop: all[i][0].stop };
+  });
+}
 
-/** Markdown: one row per optimizer, the training objective reached after each time budget. */
-async function costTable(e: Engine, data: DataSet, title: string, make: () => Network, runs: [string, Partial<SgdOptions>][], budget: number, lambda: number): Promise<string[]> {
+/** The cost at the last point at or before `s` seconds of wall time. */
+const at = (c: Curve, s: number): number => [...c.points].reverse().find((p) => p.wall <= s)!.cost;
+
+/** Markdown: one row per optimizer, the training objective reached after each time budget (wall clock). */
+function costTable(title: string, cs: Curve[], budget: number): string[] {
   const marks = [0.25, 0.5, 1, 2, 4, 8].filter((s) => s <= budget);
-  const curves = runs.map(([name, o]) => race(make, data, name, o, budget, lambda));
   return [
     `##### ${title}`,
     "",
-    `| optimizer | ${marks.map((s) => `${s} s`).join(" | ")} | iterations / epochs |`,
-    `|---|${marks.map(() => "---:").join("|")}|---:|`,
-    ...curves.map((c) => `| ${c.name} | ${marks.map((s) => at(c, s).toFixed(4)).join(" | ")} | ${c.points.length - 1}${c.stop === "budget" ? "" : ` (${c.stop})`} |`),
+    `| optimizer | ${marks.map((s) => `${s} s`).join(" | ")} | iterations / epochs | CPU s / wall s |`,
+    `|---|${marks.map(() => "---:").join("|")}|---:|---:|`,
+    ...cs.map((c) => {
+      const last = c.points.at(-1)!;
+      return `| ${c.name} | ${marks.map((s) => at(c, s).toFixed(4)).join(" | ")} | ${c.points.length - 1}${c.stop === "budget" ? "" : ` (${c.stop})`} | ${last.cpu.toFixed(2)} / ${last.wall.toFixed(2)} |`;
+    }),
     "",
   ];
 }
@@ -73,25 +111,52 @@ function hvpTable(e: Engine, data: DataSet): string[] {
   return ["| Hv on [784,30,10], batch 1000 | ms |", "|---|---:|", ...rows, `| (one gradient, for scale) | ${grad.toFixed(2)} |`, ""];
 }
 
-/** The whole section: the HVP table, then cost versus time for both problems. */
-export async function optimizersSection(ctx: BenchContext, budget = 4): Promise<string[]> {
+/** Where the section's plot goes: docs/optimizers.png at the repository root. */
+export const PLOT_PATH = fileURLToPath(new URL("../docs/optimizers.png", import.meta.url));
+
+/**
+ * The whole section: the HVP table, then cost versus time for both problems (medians of `repeats`
+ * runs), recorded in ctx.json.optimizers and drawn to {@link PLOT_PATH} (cost, log scale, against
+ * wall seconds; one panel per problem, one line per optimizer).
+ */
+export async function optimizersSection(ctx: BenchContext, budget = 4, repeats = 3): Promise<string[]> {
   const e = await createEngine();
   const data = head((await loadEmbeddedMnist()).training, 5000);
   const mlp = () => new Network([784, 30, 10], { engine: e, seed: 1 });
   const logreg = () => new Network([new Dense(784, 10), new Softmax(10)], { engine: e, seed: 1 });
-  const common: [string, Partial<SgdOptions>][] = [
-    ["L-BFGS (m = 10)", { optimizer: "lbfgs" }],
-    ["Hessian-free (curvature batch 1000)", { optimizer: { name: "hf", curvatureBatch: 1000, cgIterations: 20 } }],
+  const common: Run[] = [
+    ["L-BFGS (m = 10)", "L-BFGS", { optimizer: "lbfgs" }],
+    ["Hessian-free (curvature batch 1000)", "Hessian-free", { optimizer: { name: "hf", curvatureBatch: 1000, cgIterations: 20 } }],
   ];
+  const load0 = loadavg()[0];
+  const hvp = hvpTable(e, data);
+  const problems = [
+    {
+      title: `[784,30,10] sigmoid + cross-entropy, λ = 1, 5,000 digits: training cost after each budget (${e.variant} SIMD)`,
+      short: "[784,30,10] sigmoid + cross-entropy",
+      curves: curves(mlp, data, [["SGD η = 0.5, m = 10", "SGD", { eta: 0.5 }], ["momentum η = 0.1, μ = 0.9", "momentum", { eta: 0.1, optimizer: "momentum" }], ["Adam η = 0.001", "Adam", { eta: 0.001, optimizer: "adam" }], ...common], budget, 1, repeats),
+    },
+    {
+      title: "logistic regression (softmax + log-likelihood), λ = 1, 5,000 digits: training cost after each budget",
+      short: "logistic regression",
+      curves: curves(logreg, data, [["SGD η = 0.1, m = 10", "SGD", { eta: 0.1 }], ["momentum η = 0.02, μ = 0.9", "momentum", { eta: 0.02, optimizer: "momentum" }], ["Adam η = 0.001", "Adam", { eta: 0.001, optimizer: "adam" }], ...common], budget, 1, repeats),
+    },
+  ];
+  const load1 = loadavg()[0];
+  const panels: Panel[] = problems.map((p) => ({
+    title: p.short, xLabel: "wall seconds (training only)", yLabel: "training cost (log scale)", logY: true, xRange: [0, budget],
+    series: p.curves.map((c) => ({ name: c.label, points: c.points.map((q) => [q.wall, q.cost] as const) })),
+  }));
+  await writePng(PLOT_PATH, lineChart(panels, { width: 960, height: 380 }));
+  ctx.json.optimizers = { budget, repeats, cores: cpus().length, loadavg1: [load0, load1], problems: problems.map((p) => ({ title: p.title, curves: p.curves })) };
   return [
-    ...hvpTable(e, data),
-    ...(await costTable(e, data, `[784,30,10] sigmoid + cross-entropy, λ = 1, 5,000 digits: training cost after each budget (${e.variant} SIMD)`, mlp,
-      [["SGD η = 0.5, m = 10", { eta: 0.5 }], ["momentum η = 0.1, μ = 0.9", { eta: 0.1, optimizer: "momentum" }], ["Adam η = 0.001", { eta: 0.001, optimizer: "adam" }], ...common], budget, 1)),
-    ...(await costTable(e, data, `logistic regression (softmax + log-likelihood), λ = 1, 5,000 digits: training cost after each budget`, logreg,
-      [["SGD η = 0.1, m = 10", { eta: 0.1 }], ["momentum η = 0.02, μ = 0.9", { eta: 0.02, optimizer: "momentum" }], ["Adam η = 0.001", { eta: 0.001, optimizer: "adam" }], ...common], budget, 1)),
+    ...hvp,
+    `Training time only (monitoring excluded), medians of ${repeats} interleaved runs per optimizer; ${cpus().length} cores, 1-minute load average ${load0.toFixed(1)} before and ${load1.toFixed(1)} after. Plot: ${relative(process.cwd(), PLOT_PATH)}.`,
+    "",
+    ...problems.flatMap((p) => costTable(p.title, p.curves, budget)),
   ];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log((await optimizersSection({ json: {} }, Number(process.argv[2] ?? 4))).join("\n"));
+  console.log((await optimizersSection({ json: {} }, Number(process.argv[2] ?? 4), Number(process.argv[3] ?? 3))).join("\n"));
 }

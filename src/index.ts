@@ -43,6 +43,7 @@ export {
   filterGrid, digitGrid, misclassified, createImage, fillRect, drawText, textWidth,
   type RgbaImage, type Rgb, type Colormap, type FilterGridOptions, type DigitGridOptions, type Misclassified,
 } from "./io/png.js";
+export { lineChart, drawLine, seriesColors, PALETTE, type Series, type Panel, type ChartOptions } from "./io/plot.js";
 // recurrent networks (src/rnn/): the layer, the four shapes, character data, save/load as bytes
 export { RNN, type RnnActivation } from "./rnn/rnn.js";
 export { RnnStack } from "./rnn/stack.js";

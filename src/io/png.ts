@@ -39,11 +39,20 @@ export function fillRect(img: RgbaImage, x: number, y: number, w: number, h: num
   }
 }
 
-// 3×5 bitmap digits (and ">"), one row of 3 bits per character, top row first.
+// 3×5 bitmap glyphs, one row of 3 bits per character, top row first: digits, capital letters (for
+// chart labels, src/io/plot.ts), space and a little punctuation.
 const FONT: Record<string, string> = {
   "0": "111101101101111", "1": "010110010010111", "2": "111001111100111", "3": "111001111001111",
   "4": "101101111001001", "5": "111100111001111", "6": "111100111101111", "7": "111001001001001",
   "8": "111101111101111", "9": "111101111001111", ">": "100010001010100", "-": "000000111000000",
+  A: "010101111101101", B: "110101110101110", C: "011100100100011", D: "110101101101110", E: "111100110100111",
+  F: "111100110100100", G: "011100101101011", H: "101101111101101", I: "111010010010111", J: "001001001101010",
+  K: "101101110101101", L: "100100100100111", M: "101111111101101", N: "110101101101101", O: "010101101101010",
+  P: "110101110100100", Q: "010101101110011", R: "110101110101101", S: "011100010001110", T: "111010010010010",
+  U: "101101101101111", V: "101101101101010", W: "101101111111101", X: "101101010101101", Y: "101101010010010",
+  Z: "111001010100111", " ": "000000000000000", ".": "000000000000010", ",": "000000000010100", ":": "000010000010000",
+  "(": "010100100100010", ")": "010001001001010", "[": "110100100100110", "]": "011001001001011", "=": "000111000111000",
+  "+": "000010111010000", "/": "001001010100100", "<": "001010100010001",
 };
 
 /** Width in pixels of text drawn by {@link drawText} at this scale (3 columns + 1 space per glyph). */
@@ -51,10 +60,10 @@ export function textWidth(text: string, scale = 1): number {
   return Math.max(text.length * 4 - 1, 0) * scale;
 }
 
-/** Draws digits (and ">", "-") with the built-in 3×5 font, each font pixel a scale × scale block. */
+/** Draws text in the built-in 3×5 font (digits, capitals, space and .,:()[]=+-/<>), each font pixel a scale × scale block. */
 export function drawText(img: RgbaImage, x: number, y: number, text: string, rgb: Rgb, scale = 1): void {
   [...text].forEach((ch, i) => {
-    const glyph = FONT[ch] ?? fail(`drawText has no glyph for ${JSON.stringify(ch)} (digits, ">" and "-" only)`);
+    const glyph = FONT[ch] ?? fail(`drawText has no glyph for ${JSON.stringify(ch)} (digits, capital letters, space and .,:()[]=+-/<> only)`);
     for (let k = 0; k < 15; k++) {
       if (glyph[k] === "1") fillRect(img, x + (i * 4 + (k % 3)) * scale, y + Math.floor(k / 3) * scale, scale, scale, rgb);
     }

@@ -6,6 +6,7 @@
  * a PNG chart built with src/io/png.ts.
  */
 import { createImage, drawText, fillRect, type Rgb, type RgbaImage } from "../io/png.js";
+import { drawLine } from "../io/plot.js";
 
 /** One run of the toy: the cost and the output after each epoch (index 0 is the start). */
 export interface SlowdownRun {
@@ -86,16 +87,10 @@ export function slowdownChart(runs: readonly SlowdownRun[], panelWidth = 320, pa
       let prev: [number, number] | null = null;
       r.costs.forEach((c, t) => {
         const pt: [number, number] = [x0 + (t / T) * w, y0 - (c / r.costs[0]) * h * 0.9];
-        if (prev) line(img, prev, pt, SLOWDOWN_COLORS[r.cost]);
+        if (prev) drawLine(img, prev, pt, SLOWDOWN_COLORS[r.cost]);
         prev = pt;
       });
     }
   });
   return img;
-}
-
-/** A 2-pixel line from a to b. */
-function line(img: RgbaImage, a: [number, number], b: [number, number], rgb: Rgb): void {
-  const steps = Math.max(1, Math.ceil(Math.hypot(b[0] - a[0], b[1] - a[1])));
-  for (let i = 0; i <= steps; i++) fillRect(img, Math.round(a[0] + ((b[0] - a[0]) * i) / steps), Math.round(a[1] + ((b[1] - a[1]) * i) / steps), 2, 2, rgb);
 }
