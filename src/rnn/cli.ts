@@ -1,12 +1,14 @@
 /**
  * `simdnet rnn --task T`: the four recurrent shapes on real data, trained by the same Trainer and the
- * same flags as `simdnet train` (η, m, epochs, momentum, schedule, early stopping, seed, --save):
+ * same flags as `simdnet train` (η, m, epochs, momentum, schedule, early stopping, seed, --save, and a
+ * checkpoint written atomically after every epoch, so `--resume` loses at most one epoch):
  *   rows     many to one: MNIST digits read row by row (28 steps of 28 pixels)
  *   chars    many to many: a character-level language model of English words (an-array-of-english-words)
  *   digits   one to many: a digit's 28 pixel rows generated from its label
  *   reverse  encoder–decoder: words from the same list, reversed
  * Node only (it reads files and the word list).
  */
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { createEngine, type Engine } from "../wasm/engine.js";
@@ -15,8 +17,9 @@ import { FLAGS, sgdOptions, type Flags } from "../cli/config.js";
 import { loadEmbeddedMnist, type MnistSplit } from "../data/mnist.js";
 import { loadIdxDir } from "../data/node.js";
 import { head, type DataSet } from "../data/dataset.js";
-import { Trainer } from "../train/sgd.js";
+import { Trainer, type TrainState } from "../train/sgd.js";
 import type { SgdOptions } from "../train/options.js";
+import { loadCheckpoint, saveCheckpoint } from "../io/node.js";
 import type { SequenceModel } from "./model.js";
 import { SequenceClassifier } from "./classifier.js";
 import { LanguageModel } from "./lm.js";
@@ -116,20 +119,30 @@ export async function rnnCommand(argv: string[], log: (s: string) => void = cons
     }
   }
   const perToken = task === "chars" || task === "reverse";
+  const ckpt = f.checkpoint ? String(f.checkpoint) : f.save ? `${f.save}.ckpt` : undefined;
+  const resume = f.resume ? await resumeState(ckpt, task, model) : undefined;
+  if (resume) log(`resuming from ${ckpt} after epoch ${resume.epoch}`);
   log(`simdnet rnn --task ${task} · ${engine.variant} SIMD · ${model.kind} · hidden [${hidden}] · ${model.numParams.toLocaleString("en-US")} parameters · ${train.n} / ${validation.n} / ${test.n} sequences`);
   log(`η=${opts.eta} m=${opts.batchSize} μ=${opts.momentum} clip=${clip || "off"}${bptt ? ` bptt=${bptt}` : ""} epochs=${opts.epochs}`);
   log(`epoch      η   val cost  ${perToken ? "perplexity" : task === "rows" ? "   val acc" : "          "}    time   sequences/s`);
+  let pending: Promise<void> = Promise.resolve();
   const trainer = new Trainer(model, train, {
     ...opts,
+    resume,
     evaluationData: validation,
-    onEpoch: (r) => {
+    onEpoch: (r, t) => {
+      if (ckpt) pending = saveCheckpoint(ckpt, { task, config: model.config(), numParams: model.numParams, state: t.state() });
       const mid = perToken ? Math.exp(r.evaluationCost!).toFixed(3) : task === "rows" ? pct(r.evaluationAccuracy!) : "";
       log(`${String(r.epoch).padStart(5)} ${String(+r.eta.toPrecision(3)).padStart(6)} ${r.evaluationCost!.toFixed(4).padStart(10)} ${mid.padStart(11)} ${(r.seconds.toFixed(1) + "s").padStart(7)} ${Math.round(r.examplesPerSecond).toLocaleString("en-US").padStart(13)}`);
       const extra = report(model);
       if (extra) log(extra);
     },
   });
-  while (!trainer.done) trainer.runEpoch();
+  // each checkpoint write is awaited before the next epoch starts, so a killed run loses at most one epoch
+  while (!trainer.done) {
+    trainer.runEpoch();
+    await pending;
+  }
   const h = trainer.history;
   if (h.message) log(`${h.stopReason}: ${h.message}`);
   const t = model.evaluate(test);
@@ -145,6 +158,16 @@ export async function rnnCommand(argv: string[], log: (s: string) => void = cons
     log(`saved ${f.save}`);
   }
   return out;
+}
+
+/** The trainer state in a checkpoint written by this command for the same task and model options. */
+async function resumeState(ckpt: string | undefined, task: string, model: SequenceModel): Promise<TrainState> {
+  if (!ckpt || !existsSync(ckpt)) throw new Error(`--resume: no checkpoint at ${ckpt ?? "(give --checkpoint or --save)"}`);
+  const saved = await loadCheckpoint<{ task?: string; config?: unknown; numParams?: number; state?: TrainState }>(ckpt);
+  if (!saved || typeof saved !== "object" || !saved.state) throw new Error(`--resume: ${ckpt} is not a checkpoint of simdnet rnn`);
+  const [was, now] = [JSON.stringify(saved.config), JSON.stringify(model.config())];
+  if (saved.task !== task || was !== now) throw new Error(`--resume: the checkpoint ${ckpt} is for --task ${saved.task} with ${was}, not --task ${task} with ${now}`);
+  return saved.state;
 }
 
 /** Share of pairs the model translates exactly (greedy decoding). */
