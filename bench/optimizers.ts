@@ -24,21 +24,21 @@ import { cpuMs, median, type BenchContext } from "./run.js";
 
 /** One run's points: after each epoch (iteration), its training time by both clocks and the cost. */
 interface Point { wall: number; cpu: number; cost: number }
-/** An optimizer's curve: a median over repeats, point by point; `label` is the plot's legend name. */
-interface Curve { name: string; label: string; points: Point[]; stop: string }
+interface Race { points: Point[]; stop: string }
+/** An optimizer's runs (repeats); `label` is the plot's legend name. */
+interface Curve { name: string; label: string; runs: Race[] }
 type Run = [name: string, label: string, opts: Partial<SgdOptions>];
 
 /**
- * Trains until `budget` seconds of training time (or exactly `epochs` epochs when given), timing each
- * epoch by the wall clock and this process's CPU time; the cost (with regularization) is evaluated
- * after each epoch, outside the timed part.
+ * Trains until `budget` seconds of training time, timing each epoch by the wall clock and by this
+ * process's CPU time; the cost (with regularization) is evaluated after each epoch, outside the timed part.
  */
-function race(make: () => Network, data: DataSet, o: Partial<SgdOptions>, budget: number, lambda: number, epochs?: number): { points: Point[]; stop: string } {
+function race(make: () => Network, data: DataSet, o: Partial<SgdOptions>, budget: number, lambda: number): Race {
   const net = make();
   const points: Point[] = [{ wall: 0, cpu: 0, cost: net.evaluate(data, { lambda }).cost }];
   const t = new Trainer(net, data, { epochs: 100000, batchSize: 10, eta: 0.1, lambda, ...o });
   let wall = 0, cpu = 0;
-  while (!t.done && (epochs === undefined ? wall < budget : points.length <= epochs && wall < 3 * budget)) {
+  while (!t.done && wall < budget) {
     const w0 = performance.now(), c0 = cpuMs();
     const rec = t.runEpoch();
     wall += (performance.now() - w0) / 1000;
@@ -49,40 +49,29 @@ function race(make: () => Network, data: DataSet, o: Partial<SgdOptions>, budget
   return { points, stop: t.done ? t.history.stopReason : "budget" };
 }
 
-/**
- * Each optimizer `repeats` times, interleaved (so load on a shared machine spreads over all of them):
- * the first repeat for `budget` seconds, the others for as many epochs; per epoch, the median wall
- * time, CPU time and cost (the cost is the same in every repeat: the runs are seeded).
- */
+/** Each optimizer `repeats` times, interleaved, so that load on a shared machine spreads over all of them. */
 function curves(make: () => Network, data: DataSet, runs: Run[], budget: number, lambda: number, repeats: number): Curve[] {
-  const all = runs.map(() => [] as { points: Point[]; stop: string }[]);
-  for (let r = 0; r < repeats; r++) {
-    runs.forEach(([, , o], i) => all[i].push(race(make, data, o, budget, lambda, r === 0 ? undefined : all[i][0].points.length - 1)));
-  }
-  return runs.map(([name, label], i) => {
-    const n = Math.min(...all[i].map((x) => x.points.length));
-    const points = Array.from({ length: n }, (_, k) => {
-      const m = (f: (p: Point) => number) => median(all[i].map((x) => f(x.points[k])));
-      return { wall: m((p) => p.wall), cpu: m((p) => p.cpu), cost: m((p) => p.cost) };
-    });
-    return { name, label, points, stop: all[i][0].stop };
-  });
+  const out: Curve[] = runs.map(([name, label]) => ({ name, label, runs: [] }));
+  for (let r = 0; r < repeats; r++) runs.forEach(([, , o], i) => out[i].runs.push(race(make, data, o, budget, lambda)));
+  return out;
 }
 
-/** The cost at the last point at or before `s` seconds of wall time. */
-const at = (c: Curve, s: number): number => [...c.points].reverse().find((p) => p.wall <= s)!.cost;
+/** The median over the runs of the cost reached by `s` seconds of wall time (each run's last point at or before s). */
+const at = (c: Curve, s: number): number => median(c.runs.map((r) => [...r.points].reverse().find((p) => p.wall <= s)!.cost));
 
 /** Markdown: one row per optimizer, the training objective reached after each time budget (wall clock). */
 function costTable(title: string, cs: Curve[], budget: number): string[] {
   const marks = [0.25, 0.5, 1, 2, 4, 8].filter((s) => s <= budget);
+  const stops = (c: Curve) => [...new Set(c.runs.map((r) => r.stop).filter((x) => x !== "budget"))];
   return [
     `##### ${title}`,
     "",
-    `| optimizer | ${marks.map((s) => `${s} s`).join(" | ")} | iterations / epochs | CPU s / wall s |`,
+    `| optimizer | ${marks.map((s) => `${s} s`).join(" | ")} | iterations / epochs | CPU s per wall s |`,
     `|---|${marks.map(() => "---:").join("|")}|---:|---:|`,
     ...cs.map((c) => {
-      const last = c.points.at(-1)!;
-      return `| ${c.name} | ${marks.map((s) => at(c, s).toFixed(4)).join(" | ")} | ${c.points.length - 1}${c.stop === "budget" ? "" : ` (${c.stop})`} | ${last.cpu.toFixed(2)} / ${last.wall.toFixed(2)} |`;
+      const n = median(c.runs.map((r) => r.points.length - 1));
+      const ratio = median(c.runs.map((r) => r.points.at(-1)!.cpu / r.points.at(-1)!.wall));
+      return `| ${c.name} | ${marks.map((s) => at(c, s).toFixed(4)).join(" | ")} | ${n}${stops(c).length ? ` (${stops(c).join(", ")})` : ""} | ${ratio.toFixed(2)} |`;
     }),
     "",
   ];
@@ -119,7 +108,7 @@ export const PLOT_PATH = fileURLToPath(new URL("../docs/optimizers.png", import.
  * runs), recorded in ctx.json.optimizers and drawn to {@link PLOT_PATH} (cost, log scale, against
  * wall seconds; one panel per problem, one line per optimizer).
  */
-export async function optimizersSection(ctx: BenchContext, budget = 4, repeats = 3): Promise<string[]> {
+export async function optimizersSection(ctx: BenchContext, budget = 4, repeats = 5): Promise<string[]> {
   const e = await createEngine();
   const data = head((await loadEmbeddedMnist()).training, 5000);
   const mlp = () => new Network([784, 30, 10], { engine: e, seed: 1 });
@@ -145,18 +134,19 @@ export async function optimizersSection(ctx: BenchContext, budget = 4, repeats =
   const load1 = loadavg()[0];
   const panels: Panel[] = problems.map((p) => ({
     title: p.short, xLabel: "wall seconds (training only)", yLabel: "training cost (log scale)", logY: true, xRange: [0, budget],
-    series: p.curves.map((c) => ({ name: c.label, points: c.points.map((q) => [q.wall, q.cost] as const) })),
+    // the median cost over the repeats at 240 instants
+    series: p.curves.map((c) => ({ name: c.label, points: Array.from({ length: 241 }, (_, k) => [(k / 240) * budget, at(c, (k / 240) * budget)] as const) })),
   }));
   await writePng(PLOT_PATH, lineChart(panels, { width: 960, height: 380 }));
   ctx.json.optimizers = { budget, repeats, cores: cpus().length, loadavg1: [load0, load1], problems: problems.map((p) => ({ title: p.title, curves: p.curves })) };
   return [
     ...hvp,
-    `Training time only (monitoring excluded), medians of ${repeats} interleaved runs per optimizer; ${cpus().length} cores, 1-minute load average ${load0.toFixed(1)} before and ${load1.toFixed(1)} after. Plot: ${relative(process.cwd(), PLOT_PATH)}.`,
+    `Training time only (monitoring excluded); each cell is the median over ${repeats} interleaved runs per optimizer of the cost reached by that wall time; ${cpus().length} cores, 1-minute load average ${load0.toFixed(1)} before and ${load1.toFixed(1)} after. Plot: ${relative(process.cwd(), PLOT_PATH)}.`,
     "",
     ...problems.flatMap((p) => costTable(p.title, p.curves, budget)),
   ];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log((await optimizersSection({ json: {} }, Number(process.argv[2] ?? 4), Number(process.argv[3] ?? 3))).join("\n"));
+  console.log((await optimizersSection({ json: {} }, Number(process.argv[2] ?? 4), Number(process.argv[3] ?? 5))).join("\n"));
 }
