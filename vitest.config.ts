@@ -21,6 +21,8 @@ export default defineConfig({
         },
       },
       {
+        // cross-origin isolation, so the page has SharedArrayBuffer and test/threads/* runs with workers
+        server: { headers: { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" } },
         test: {
           name: "browser",
           include: ["test/**/*.test.ts"],

@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark section in order and prints their Markdown (ready to paste into
  * the README). Each section is a function of the shared context that returns Markdown lines; add one
  * by appending it to SECTIONS. `npm run bench -- cnn conv` runs only the sections named (peak, gemm,
- * mlp, cnn, conv, optimizers, rnn). With `--json [file]` the raw numbers also go to bench/results/.
+ * mlp, cnn, conv, optimizers, rnn, threads). With `--json [file]` the raw numbers also go to bench/results/.
  *
  * Node 20 validates relaxed SIMD only with --experimental-wasm-relaxed-simd, which the npm script passes.
  */
@@ -17,6 +17,7 @@ import { cnnSection } from "./cnn.js";
 import { convSection } from "./conv.js";
 import { optimizersSection } from "./optimizers.js";
 import { rnnSection } from "./rnn.js";
+import { threadsSection } from "./threads.js";
 
 /** What sections share: the measured peak (for "% of peak" columns) and the JSON record. */
 export interface BenchContext {
@@ -29,7 +30,7 @@ export interface BenchContext {
 export type Section = (ctx: BenchContext) => Promise<string[]>;
 
 /** Every section by name, in the order a full run takes them (gemm reads the peak measured before it). */
-const SECTIONS: Record<string, Section> = { peak: peakSection, gemm: gemmSection, mlp: mlpSection, cnn: cnnSection, conv: convSection, optimizers: optimizersSection, rnn: rnnSection };
+const SECTIONS: Record<string, Section> = { peak: peakSection, gemm: gemmSection, mlp: mlpSection, cnn: cnnSection, conv: convSection, optimizers: optimizersSection, rnn: rnnSection, threads: threadsSection };
 
 /** The median of xs (the upper one for an even count). */
 export function median(xs: readonly number[]): number {

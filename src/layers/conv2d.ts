@@ -5,6 +5,7 @@
  * Kernels: assembly/kernels/conv.ts (im2col + packed GEMM, or direct convolution).
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
+import { allocConvScratch, conv2dBackward, conv2dForward, type ConvScratch, type ConvShape } from "../wasm/parallel.js";
 import type { Rng } from "../rng.js";
 import { Layer, type InitScheme, type LayerSpec, type Mode, type Param, type ParamSpec, type Shape } from "./layer.js";
 
@@ -60,7 +61,7 @@ export class Conv2D extends Layer {
   private b!: Param;
   private inp: Ptr = 0;
   private out: Ptr = 0;
-  private dcol: Ptr = 0;
+  private ws: ConvScratch = { dcol: [], dw: [], dbias: [] };
   private dinp: Ptr = 0;
 
   /** A convolution over examples of inShape = [C, H, W]. */
@@ -140,10 +141,9 @@ export class Conv2D extends Layer {
   allocate(e: Engine, maxBatch: number): void {
     this.e = e;
     this.maxBatch = maxBatch;
-    const P = this.outShape[1] * this.outShape[2];
     this.out = e.alloc(maxBatch * this.outSize);
     this.dinp = e.alloc(maxBatch * this.inSize);
-    if (this.uses === "im2col") this.dcol = e.alloc(this.fanIn * P);
+    if (this.uses === "im2col") this.ws = allocConvScratch(e, this.geometry());
   }
 
   forward(inp: Ptr, B: number, _mode: Mode): Ptr {
@@ -153,7 +153,7 @@ export class Conv2D extends Layer {
     const [F, OH, OW] = this.outShape;
     const k = this.e.k;
     if (this.uses === "im2col") {
-      k.conv2d_forward(this.out, inp, this.w.value, this.b.value, this.e.gemmScratch, B, C, H, W, F, this.kernel, this.stride, this.pad, OH, OW);
+      conv2dForward(this.e, this.out, inp, this.w.value, this.b.value, B, this.geometry());
     } else {
       k.conv2d_direct_forward(this.out, inp, this.w.value, this.b.value, B, C, H, W, F, this.kernel, this.stride, this.pad, OH, OW);
     }
@@ -167,11 +167,18 @@ export class Conv2D extends Layer {
     const dinp = needDinp ? this.dinp : 0;
     if (needDinp) k.fill(dinp, 0, B * this.inSize); // the kernels add into dinp
     if (this.uses === "im2col") {
-      k.conv2d_backward(dinp, this.w.grad, this.b.grad, dout, this.inp, this.w.value, this.dcol, this.e.gemmScratch, B, C, H, W, F, this.kernel, this.stride, this.pad, OH, OW);
+      conv2dBackward(this.e, this.ws, dinp, this.w.grad, this.b.grad, dout, this.inp, this.w.value, B, this.geometry());
     } else {
       k.conv2d_direct_backward(dinp, this.w.grad, this.b.grad, dout, this.inp, this.w.value, B, C, H, W, F, this.kernel, this.stride, this.pad, OH, OW);
     }
     return dinp;
+  }
+
+  /** The shape record the threaded wrappers take (src/wasm/parallel.ts). */
+  private geometry(): ConvShape {
+    const [C, H, W] = this.inShape;
+    const [F, OH, OW] = this.outShape;
+    return { C, H, W, F, k: this.kernel, s: this.stride, pad: this.pad, OH, OW };
   }
 
   spec(): LayerSpec {

@@ -8,6 +8,7 @@
 import { instantiate } from "@assemblyscript/loader";
 import type { Kernels, Ptr } from "./kernels.js";
 import { loadWasm, type Variant, type WasmSource } from "./load.js";
+import type { Pool } from "./pool.js";
 
 export type { Ptr, Kernels } from "./kernels.js";
 export type { Variant, WasmSource } from "./load.js";
@@ -33,6 +34,15 @@ export interface EngineOptions {
   initialPages?: number;
   /** Growth ceiling in 64 KiB pages (default 32768 = 2 GiB; at most 65536). */
   maximumPages?: number;
+  /**
+   * Threads for the big kernels (GEMM, convolution): 1 (default: no workers), a count n (a shared
+   * memory, the threads build and n − 1 workers; throws where shared memory is unavailable), or "auto"
+   * (the available cores, or 1 with the reason in {@link Engine.threadsNote}, e.g. in a page that is
+   * not cross-origin isolated). Call {@link Engine.dispose} to stop the workers.
+   */
+  threads?: number | "auto";
+  /** How long the calling thread waits for a worker's part of a kernel before it throws (default 60000 ms). */
+  threadTimeoutMs?: number;
 }
 
 /** Rounds n up to the next multiple of ALIGN bytes. */
@@ -54,10 +64,19 @@ export class Engine {
   generation = 0;
   /** Shared GEMM packing scratch (gemm_scratch_floats() f32). */
   readonly gemmScratch: Ptr;
+  /** Threads the big kernels split across (src/wasm/parallel.ts): 1 unless createEngine was given `threads`. */
+  threads = 1;
+  /** Why `threads: "auto"` settled on one thread ("" otherwise). */
+  threadsNote = "";
+  /** The worker pool when threads > 1. */
+  pool: Pool | null = null;
+  /** GEMM packing scratch per thread: [0] is gemmScratch. */
+  scratches: Ptr[];
 
   private readonly base: Ptr;
   private top: Ptr;
   private readonly maxPages: number;
+  private keep: Ptr;
   private viewF32: Float32Array;
   private viewI32: Int32Array;
   private viewU8: Uint8Array;
@@ -74,6 +93,21 @@ export class Engine {
     this.viewI32 = new Int32Array(memory.buffer);
     this.viewU8 = new Uint8Array(memory.buffer);
     this.gemmScratch = this.alloc(kernels.gemm_scratch_floats());
+    this.scratches = [this.gemmScratch];
+    this.keep = this.top;
+  }
+
+  /** Used by createEngine's threads path: the pool and every thread's scratch, kept by reset(). */
+  attachPool(pool: Pool, scratches: Ptr[]): void {
+    this.pool = pool;
+    this.threads = pool.size;
+    this.scratches = scratches;
+    this.keep = this.top;
+  }
+
+  /** Stops the engine's worker threads (nothing to do with one thread); kernels that split throw afterwards. */
+  dispose(): void {
+    this.pool?.dispose();
   }
 
   /** Bytes handed out so far, including AssemblyScript's static data below the arena. */
@@ -145,7 +179,7 @@ export class Engine {
 
   /** Drops every allocation except the engine's own scratch. Every Tensor made before is invalid. */
   reset(): void {
-    this.top = align(this.gemmScratch + 4 * this.k.gemm_scratch_floats());
+    this.top = this.keep;
   }
 
   private refresh(): void {
@@ -234,6 +268,13 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   if (!Number.isInteger(maxPages) || maxPages < 1 || maxPages > MAX_PAGES_LIMIT) {
     throw new RangeError(`simdnet: maximumPages must be an integer in [1, ${MAX_PAGES_LIMIT}], got ${maxPages}`);
   }
+  let note = "";
+  if (options.threads !== undefined && options.threads !== 1) {
+    const threads = await import("./threads.js");
+    const { n, note: why } = threads.resolveThreads(options.threads, options);
+    if (n > 1) return threads.createThreadedEngine(n, options, maxPages);
+    note = why;
+  }
   const { module, variant } = await loadWasm(requested, options.wasm);
   const declared = WebAssembly.Module.imports(module).find((i) => i.kind === "memory");
   if (!declared) throw new Error("simdnet: this .wasm does not import its memory; it is not a simdnet kernel build");
@@ -245,7 +286,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   if (options.wasm === undefined && actual !== variant) {
     throw new Error(`simdnet: expected the ${variant} build but loaded the ${actual} one`);
   }
-  return new Engine(memory, kernels, actual, maxPages);
+  const engine = new Engine(memory, kernels, actual, maxPages);
+  engine.threadsNote = note;
+  return engine;
 }
 
 let shared: Engine | null = null;

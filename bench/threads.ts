@@ -1,0 +1,106 @@
+/**
+ * `npm run bench -- threads`: the threads column of issue 7. The same workloads on the single-threaded
+ * engine and on `createEngine({ threads: 2 })` (shared memory, the threads build, one worker): GEMM
+ * 1024³ and the crossover sweep behind MIN_SPLIT_FLOPS (src/wasm/parallel.ts), MLP training, and the
+ * chapter 6 CNN's training (m=64) and batched inference (b=256). Relaxed SIMD. Each cell: wall clock
+ * and this process's CPU time (all its threads), medians; 1- and 2-thread runs are interleaved so that
+ * a neighbour's load hits both alike. On a shared machine the wall figures are what the split bought
+ * only when a second core was actually free: read the CPU column too.
+ */
+import { existsSync } from "node:fs";
+import { createEngine, type Engine } from "../src/wasm/engine.js";
+import { gemm } from "../src/wasm/parallel.js";
+import { Network } from "../src/network.js";
+import { Trainer } from "../src/train/sgd.js";
+import { parseArch } from "../src/layers/arch.js";
+import { buildLayers } from "../src/layers/registry.js";
+import { loadIdxDir } from "../src/data/node.js";
+import { loadEmbeddedMnist } from "../src/data/mnist.js";
+import { subset } from "../src/data/split.js";
+import { CNN_ARCH, perSec, type Ms } from "./cnn.js";
+import { cpuMs, machine, median, type BenchContext } from "./run.js";
+
+const THREADS = [1, 2] as const;
+const RUNS = 7;
+
+/** Medians (wall, CPU ms) per engine of fn, the engines' runs interleaved, after one warm-up each. */
+function interleaved(fns: (() => void)[], runs = RUNS): Ms[] {
+  fns.forEach((f) => f());
+  const wall: number[][] = fns.map(() => []), cpu: number[][] = fns.map(() => []);
+  for (let r = 0; r < runs; r++) {
+    fns.forEach((f, i) => {
+      const t0 = performance.now(), c0 = cpuMs();
+      f();
+      wall[i].push(performance.now() - t0);
+      cpu[i].push(cpuMs() - c0);
+    });
+  }
+  return fns.map((_, i) => ({ wall: median(wall[i]), cpu: median(cpu[i]) }));
+}
+
+function values(n: number, phase: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + phase));
+}
+
+/** GEMM GFLOP/s (wall, CPU) per engine for C = A B, repeated to last ~`ms`. */
+function gemmRate(es: Engine[], M: number, N: number, K: number, tA = 0, tB = 0): Ms[] {
+  const flops = 2 * M * N * K, reps = Math.max(1, Math.round(2e8 / flops));
+  const fns = es.map((e) => {
+    const a = e.allocFrom(values(M * K, 1)), b = e.allocFrom(values(K * N, 2)), c = e.alloc(M * N);
+    return () => { for (let r = 0; r < reps; r++) gemm(e, c, a, b, M, N, K, tA, tB, 1, 0); };
+  });
+  return interleaved(fns).map((t) => ({ wall: (reps * flops) / t.wall / 1e6, cpu: (reps * flops) / t.cpu / 1e6 }));
+}
+
+const fmt = (v: number, d = 0) => v.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+const cell = (v: Ms, d = 0) => `${fmt(v.wall, d)} / ${fmt(v.cpu, d)}`;
+const ratio = (a: Ms, b: Ms) => `${(b.wall / a.wall).toFixed(2)}×`;
+
+/** Runs the section; returns Markdown lines. */
+export async function threadsSection(ctx: BenchContext): Promise<string[]> {
+  const es = await Promise.all(THREADS.map((threads) => createEngine({ variant: "relaxed", threads })));
+  const rows: string[] = [];
+  const json: Record<string, Ms[]> = {};
+  const row = (name: string, v: Ms[], d = 0) => {
+    json[name] = v;
+    rows.push(`| ${name} | ${cell(v[0], d)} | ${cell(v[1], d)} | ${ratio(v[0], v[1])} |`);
+  };
+  const marks = es.map((e) => e.mark());
+  row("GEMM 1024³, GFLOP/s", gemmRate(es, 1024, 1024, 1024), 1);
+  // the crossover: where a split starts to pay for its ~15 µs dispatch + barrier
+  for (const [M, N, K] of [[32, 32, 32], [64, 64, 64], [64, 100, 64], [96, 96, 96], [128, 128, 128], [64, 100, 784], [256, 256, 256]]) {
+    row(`GEMM ${M}×${N}×${K} (${fmt((2 * M * N * K) / 1e6, 2)} MFLOP), GFLOP/s`, gemmRate(es, M, N, K), 1);
+  }
+  es.forEach((e, i) => e.release(marks[i]));
+
+  const dir = ["../shared/data/mnist", "/work/shared/data/mnist"].find((d) => existsSync(d));
+  const data = dir ? loadIdxDir(dir).training : (await loadEmbeddedMnist()).training;
+  const train = subset(data, Array.from({ length: 1280 }, (_, i) => i));
+  const scale = data.inputs instanceof Uint8Array ? (data.scale ?? 1 / 255) : 1;
+  const x256 = Float32Array.from(data.inputs.subarray(0, 256 * 784), (v) => v * scale);
+
+  const mlp = es.map((e) => new Trainer(new Network([784, 100, 10], { engine: e, seed: 1, activation: "relu", output: "softmax" }), train, { epochs: 1000, batchSize: 64, eta: 0.1 }));
+  row("MLP [784,100,10] training m=64, examples/s", interleaved(mlp.map((t) => () => t.runEpoch())).map((t) => perSec(train.n, t)));
+  const cnnTrain = es.map((e) => new Trainer(new Network(buildLayers(parseArch(CNN_ARCH), [784]), { engine: e, seed: 1 }), train, { epochs: 1000, batchSize: 64, eta: 0.03 }));
+  row("CNN training m=64, examples/s", interleaved(cnnTrain.map((t) => () => t.runEpoch()), 5).map((t) => perSec(train.n, t)));
+  const nets = es.map((e) => {
+    const net = new Network(buildLayers(parseArch(CNN_ARCH), [784]), { engine: e, seed: 1 });
+    net.prepare(256);
+    return net;
+  });
+  row("CNN inference b=256, images/s", interleaved(nets.map((net) => () => { for (let i = 0; i < 4; i++) net.predict(x256); })).map((t) => perSec(4 * 256, t)));
+  es.forEach((e) => e.dispose());
+  ctx.json.threads = json;
+  return [
+    "### Threads (issue 7): 1 vs 2 threads, relaxed SIMD",
+    "",
+    "Each cell: wall clock / process CPU time (CPU time sums both threads, so a perfect 2-thread split keeps the CPU figure and doubles the wall one).",
+    "",
+    "| measure | 1 thread | 2 threads | wall speed-up |",
+    "|---|---:|---:|---:|",
+    ...rows,
+    "",
+    `Training: the real Trainer over ${fmt(train.n)} ${dir ? "MNIST" : "embedded"} digits per epoch (CNN: ${CNN_ARCH}, η = 0.03; ` +
+      `MLP: ReLU + softmax, η = 0.1), medians of interleaved runs after a warm-up. ${machine()}.`,
+  ];
+}

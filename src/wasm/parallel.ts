@@ -1,0 +1,115 @@
+/**
+ * The big kernels, split across the engine's threads (src/wasm/pool.ts) when it has more than one and
+ * the work is worth a dispatch; otherwise exactly the single-threaded kernel call. Partitions depend only
+ * on the shapes and the thread count, and reductions run in a fixed order on the calling thread, so a
+ * given thread count gives the same bits every run. GEMM splits by rows of C, convolution by examples.
+ */
+import type { Engine, Ptr } from "./engine.js";
+import type { Task } from "./pool.js";
+
+/**
+ * Below this many flops a kernel stays on the calling thread. A dispatch + barrier round trip costs
+ * ~15 µs, about 0.7 MFLOP of one core's packed GEMM; measured with bench/threads.ts.
+ */
+export const MIN_SPLIT_FLOPS = 2e6;
+
+/** The threshold in force: tests lower `minFlops` to 0 to split every kernel, however small. */
+export const splitPolicy = { minFlops: MIN_SPLIT_FLOPS };
+
+/** Boundaries of `parts` near-equal ranges of [0, count), inner boundaries at multiples of unit. */
+export function partition(count: number, parts: number, unit = 1): number[] {
+  const b = [0];
+  for (let t = 1; t < parts; t++) b.push(Math.min(count, Math.round((count * t) / parts / unit) * unit));
+  b.push(count);
+  return b;
+}
+
+/** gemm (see Kernels.gemm) on the engine's threads: rows of C split in multiples of 8. */
+export function gemm(e: Engine, c: Ptr, a: Ptr, b: Ptr, M: number, N: number, K: number,
+                     transA: number, transB: number, alpha: number, beta: number): void {
+  const parts = e.pool ? Math.min(e.threads, Math.floor(M / 8)) : 1;
+  if (parts < 2 || 2 * M * N * K < splitPolicy.minFlops) {
+    e.k.gemm(c, a, b, e.gemmScratch, M, N, K, transA, transB, alpha, beta);
+    return;
+  }
+  const r = partition(M, parts, 8);
+  const tasks: Task[] = [];
+  for (let t = 0; t < parts; t++) {
+    tasks.push({ fn: "gemm_rows", args: [c, a, b, e.scratches[t], M, N, K, transA, transB, alpha, beta, r[t], r[t + 1]] });
+  }
+  e.pool!.run(tasks);
+}
+
+/** Shape of a convolution: inp (B, C, H, W), weight (F, C, k, k), out (B, F, OH, OW). */
+export interface ConvShape { C: number; H: number; W: number; F: number; k: number; s: number; pad: number; OH: number; OW: number }
+
+/** Per-thread buffers for conv2dBackward: dcol (K·P) per thread, and dw (F·K), dbias (F) partial sums for threads 1..n-1. */
+export interface ConvScratch { dcol: Ptr[]; dw: Ptr[]; dbias: Ptr[] }
+
+/** Allocates conv2dBackward's per-thread buffers (one dcol and nothing else with one thread). */
+export function allocConvScratch(e: Engine, g: ConvShape): ConvScratch {
+  const K = g.C * g.k * g.k, P = g.OH * g.OW;
+  const ws: ConvScratch = { dcol: [e.alloc(K * P)], dw: [], dbias: [] };
+  for (let t = 1; t < e.threads; t++) {
+    ws.dcol.push(e.alloc(K * P));
+    ws.dw.push(e.alloc(g.F * K));
+    ws.dbias.push(e.alloc(g.F));
+  }
+  return ws;
+}
+
+/** Threads for a batch of B examples of `flops` each: 1 unless the engine has a pool and it pays. */
+function batchParts(e: Engine, B: number, flops: number): number {
+  return e.pool && B * flops >= splitPolicy.minFlops ? Math.min(e.threads, B) : 1;
+}
+
+/** conv2d_forward, examples split across threads (each example's bits are the same as on one thread). */
+export function conv2dForward(e: Engine, out: Ptr, inp: Ptr, w: Ptr, bias: Ptr, B: number, g: ConvShape): void {
+  const { C, H, W, F, k, s, pad, OH, OW } = g;
+  const parts = batchParts(e, B, 2 * F * C * k * k * OH * OW);
+  if (parts < 2) {
+    e.k.conv2d_forward(out, inp, w, bias, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
+    return;
+  }
+  const r = partition(B, parts);
+  const tasks: Task[] = [];
+  for (let t = 0; t < parts; t++) {
+    const b0 = r[t];
+    tasks.push({ fn: "conv2d_forward", args: [out + 4 * b0 * F * OH * OW, inp + 4 * b0 * C * H * W, w, bias, e.scratches[t],
+      r[t + 1] - b0, C, H, W, F, k, s, pad, OH, OW] });
+  }
+  e.pool!.run(tasks);
+}
+
+/**
+ * conv2d_backward (ADDS into dw, dbias and, when dinp != 0, dinp), examples split across threads:
+ * thread 0 adds into dw and dbias, thread t > 0 into its zeroed partial sums, which are then added in
+ * the order t = 1, 2, … on the calling thread.
+ */
+export function conv2dBackward(e: Engine, ws: ConvScratch, dinp: Ptr, dw: Ptr, dbias: Ptr, dout: Ptr, inp: Ptr, w: Ptr,
+                               B: number, g: ConvShape): void {
+  const { C, H, W, F, k, s, pad, OH, OW } = g;
+  const K = C * k * k, P = OH * OW;
+  const parts = Math.min(batchParts(e, B, (dinp ? 4 : 2) * F * K * P), ws.dcol.length);
+  if (parts < 2) {
+    e.k.conv2d_backward(dinp, dw, dbias, dout, inp, w, ws.dcol[0], e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
+    return;
+  }
+  const r = partition(B, parts);
+  const tasks: Task[] = [];
+  for (let t = 0; t < parts; t++) {
+    const b0 = r[t];
+    if (t > 0) {
+      e.k.fill(ws.dw[t - 1], 0, F * K);
+      e.k.fill(ws.dbias[t - 1], 0, F);
+    }
+    tasks.push({ fn: "conv2d_backward", args: [dinp ? dinp + 4 * b0 * C * H * W : 0, t === 0 ? dw : ws.dw[t - 1],
+      t === 0 ? dbias : ws.dbias[t - 1], dout + 4 * b0 * F * P, inp + 4 * b0 * C * H * W, w, ws.dcol[t], e.scratches[t],
+      r[t + 1] - b0, C, H, W, F, k, s, pad, OH, OW] });
+  }
+  e.pool!.run(tasks);
+  for (let t = 1; t < parts; t++) {
+    e.k.axpy(dw, 1, ws.dw[t - 1], F * K);
+    e.k.axpy(dbias, 1, ws.dbias[t - 1], F);
+  }
+}

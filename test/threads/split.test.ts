@@ -1,0 +1,116 @@
+// Every split kernel (src/wasm/parallel.ts) on n threads against one thread: within tolerance, and
+// bit-identical from run to run for a given thread count; then short trainings (an MLP and a CNN) on
+// 1 and 2 threads. splitPolicy.minFlops = 0 makes even the small shapes split.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Engine, Ptr } from "../../src/wasm/engine.js";
+import { allocConvScratch, conv2dBackward, conv2dForward, gemm, splitPolicy, type ConvShape } from "../../src/wasm/parallel.js";
+import { Network } from "../../src/network.js";
+import { sgd } from "../../src/train/sgd.js";
+import { parseArch } from "../../src/layers/arch.js";
+import { buildLayers } from "../../src/layers/registry.js";
+import { loadEmbeddedMnist } from "../../src/data/mnist.js";
+import { subset } from "../../src/data/split.js";
+import { expectClose, scoped } from "../helpers.js";
+import { NO_THREADS, threaded, values } from "./helpers.js";
+
+const saved = splitPolicy.minFlops;
+beforeAll(() => {
+  splitPolicy.minFlops = 0;
+});
+afterAll(() => {
+  splitPolicy.minFlops = saved;
+});
+
+/** [M, N, K]: below, at and above the 8-row split unit and the MR x 8 tile, K past one KC block. */
+const GEMMS = [[16, 5, 3], [17, 9, 33], [23, 8, 7], [40, 67, 300], [64, 100, 784], [130, 33, 17]];
+const OPS = [[0, 0], [0, 1], [1, 0], [1, 1]];
+
+function runGemm(e: Engine, M: number, N: number, K: number, tA: number, tB: number, alpha: number, beta: number): Float32Array {
+  return scoped(e, () => {
+    const a = e.allocFrom(values(M * K, 1)), b = e.allocFrom(values(K * N, 2)), c = e.allocFrom(values(M * N, 3));
+    gemm(e, c, a, b, M, N, K, tA, tB, alpha, beta);
+    return e.read(c, M * N);
+  });
+}
+
+describe.skipIf(NO_THREADS).each(["plain", "relaxed"] as const)("gemm split by rows (%s build)", (variant) => {
+  for (const [M, N, K] of GEMMS) {
+    it(`M=${M} N=${N} K=${K}, every transpose, beta 0 and 1: 2 and 3 threads match 1, and repeat exactly`, async () => {
+      const [e1, e2, e3] = await Promise.all([threaded(1, variant), threaded(2, variant), threaded(3, variant)]);
+      for (const [tA, tB] of OPS) {
+        for (const [alpha, beta] of [[1, 0], [0.5, 1]]) {
+          const one = runGemm(e1, M, N, K, tA, tB, alpha, beta);
+          for (const e of [e2, e3]) {
+            const n = runGemm(e, M, N, K, tA, tB, alpha, beta);
+            expectClose(n, one, 1e-5, 1e-5);
+            expect(runGemm(e, M, N, K, tA, tB, alpha, beta)).toEqual(n);
+          }
+        }
+      }
+    });
+  }
+});
+
+/** [B, C, H, W, F, k, s, pad]: the book's layers (few maps), "same" padding, stride 2, fewer examples than threads. */
+const CONVS = [[5, 1, 28, 28, 4, 5, 1, 0], [7, 3, 12, 12, 6, 5, 1, 0], [4, 2, 9, 7, 3, 3, 2, 1], [1, 2, 8, 8, 3, 3, 1, 1], [2, 4, 6, 6, 5, 3, 1, 0]];
+
+function shape(c: number[]): ConvShape & { B: number } {
+  const [B, C, H, W, F, k, s, pad] = c;
+  return { B, C, H, W, F, k, s, pad, OH: Math.floor((H + 2 * pad - k) / s) + 1, OW: Math.floor((W + 2 * pad - k) / s) + 1 };
+}
+
+/** Forward output, then backward's dinp, dw and dbias added onto non-zero starting values. */
+function runConv(e: Engine, g: ConvShape & { B: number }): Float32Array[] {
+  const { B, C, H, W, F, k, OH, OW } = g;
+  const K = C * k * k, nIn = B * C * H * W, nOut = B * F * OH * OW;
+  return scoped(e, () => {
+    const ws = allocConvScratch(e, g);
+    const inp = e.allocFrom(values(nIn, 1)), w = e.allocFrom(values(F * K, 2)), bias = e.allocFrom(values(F, 3));
+    const out = e.alloc(nOut), dout = e.allocFrom(values(nOut, 4));
+    const dinp = e.allocFrom(values(nIn, 5)), dw = e.allocFrom(values(F * K, 6)), dbias = e.allocFrom(values(F, 7));
+    conv2dForward(e, out, inp, w, bias, B, g);
+    conv2dBackward(e, ws, dinp, dw, dbias, dout, inp, w, B, g);
+    const dw0: Ptr = e.alloc(F * K), db0: Ptr = e.alloc(F);
+    conv2dBackward(e, ws, 0, dw0, db0, dout, inp, w, B, g); // without the input gradient
+    return [e.read(out, nOut), e.read(dinp, nIn), e.read(dw, F * K), e.read(dbias, F), e.read(dw0, F * K), e.read(db0, F)];
+  });
+}
+
+describe.skipIf(NO_THREADS).each(["plain", "relaxed"] as const)("conv2d split by examples (%s build)", (variant) => {
+  for (const c of CONVS) {
+    it(`B=${c[0]} C=${c[1]} ${c[2]}x${c[3]} F=${c[4]} k=${c[5]} s=${c[6]} pad=${c[7]}: 2 and 3 threads match 1, and repeat exactly`, async () => {
+      const [e1, e2, e3] = await Promise.all([threaded(1, variant), threaded(2, variant), threaded(3, variant)]);
+      const g = shape(c);
+      const one = runConv(e1, g);
+      for (const e of [e2, e3]) {
+        const n = runConv(e, g);
+        expect(n[0]).toEqual(one[0]); // forward: each example's bits do not depend on its thread
+        expect(n[1]).toEqual(one[1]); // so does the input gradient
+        for (let i = 2; i < n.length; i++) expectClose(n[i], one[i], 1e-4, 1e-4);
+        expect(runConv(e, g)).toEqual(n);
+      }
+    });
+  }
+});
+
+describe.skipIf(NO_THREADS)("training on 1 and 2 threads", () => {
+  const cases = [
+    ["MLP [784, 32, 10]", () => [784, 32, 10], 16],
+    ["CNN conv5x5x6:relu-pool2-fc30:relu-softmax10", () => buildLayers(parseArch("conv5x5x6:relu-pool2-fc30:relu-softmax10"), [784]), 10],
+  ] as const;
+  for (const [name, arch, m] of cases) {
+    it(`${name}: 2 threads stay close to 1, and repeat bit for bit`, async () => {
+      const { training } = await loadEmbeddedMnist();
+      const data = subset(training, Array.from({ length: 200 }, (_, i) => i));
+      const train = (e: Engine) => scoped(e, () => {
+        const net = new Network(arch() as never, { engine: e, seed: 7, activation: "relu", output: "softmax" });
+        sgd(net, data, { epochs: 2, batchSize: m, eta: 0.05, lambda: 1 });
+        return net.getParams();
+      });
+      const [e1, e2] = await Promise.all([threaded(1, "relaxed"), threaded(2, "relaxed")]);
+      const one = train(e1), two = train(e2);
+      expectClose(two, one, 1e-3, 1e-3);
+      expect(train(e2)).toEqual(two);
+    });
+  }
+});
