@@ -66,6 +66,12 @@ export async function threadsSection(ctx: BenchContext): Promise<string[]> {
     rows.push(`| ${name} | ${cell(v[0], d)} | ${cell(v[1], d)} | ${ratio(v[0], v[1])} |`);
   };
   const marks = es.map((e) => e.mark());
+  // one dispatch + barrier: both threads fill 4 floats
+  const tiny = es[1].alloc(8), pool = es[1].pool!;
+  const trip = () => { for (let i = 0; i < 1000; i++) pool.run([{ fn: "fill", args: [tiny, 0, 4] }, { fn: "fill", args: [tiny + 16, 0, 4] }]); };
+  const [rt] = interleaved([trip]);
+  json.roundTripUs = [{ wall: rt.wall, cpu: rt.cpu }];
+  rows.push(`| dispatch + barrier round trip (2 threads, empty work), µs | | ${fmt(rt.wall, 1)} / ${fmt(rt.cpu, 1)} | |`);
   row("GEMM 1024³, GFLOP/s", gemmRate(es, 1024, 1024, 1024), 1);
   // the crossover: where a split starts to pay for its ~15 µs dispatch + barrier
   for (const [M, N, K] of [[32, 32, 32], [64, 64, 64], [64, 100, 64], [96, 96, 96], [128, 128, 128], [64, 100, 784], [256, 256, 256]]) {

@@ -4,6 +4,7 @@
  * sigmoid neurons). Kernels: assembly/kernels/activation.ts.
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
+import { fill, splitRanges } from "../wasm/parallel.js";
 import { Layer, type LayerSpec, type Mode, type Shape } from "./layer.js";
 
 /** The activations a layer can apply. */
@@ -41,6 +42,7 @@ export class Activation extends Layer {
     if (this.fn === "identity") return inp;
     const k = this.e.k;
     const n = B * this.outSize;
+    if (splitRanges(this.e, `${this.fn}_forward`, [this.out, inp], n)) return this.out; // threads: ranges of n
     switch (this.fn) {
       case "sigmoid": k.sigmoid_forward(this.out, inp, n); break;
       case "tanh": k.tanh_forward(this.out, inp, n); break;
@@ -59,7 +61,8 @@ export class Activation extends Layer {
     const k = this.e.k;
     const n = B * this.outSize;
     // forward was: out = f(inp); so dinp = dout ⊙ f'(inp), f' read off the saved output (BP2's ⊙ σ'(z))
-    k.fill(this.dinp, 0, n);
+    fill(this.e, this.dinp, 0, n);
+    if (splitRanges(this.e, `${this.fn}_backward`, [this.dinp, this.out, dout], n)) return this.dinp;
     switch (this.fn) {
       case "sigmoid": k.sigmoid_backward(this.dinp, this.out, dout, n); break;
       case "tanh": k.tanh_backward(this.dinp, this.out, dout, n); break;

@@ -8,13 +8,18 @@ import type { Engine, Ptr } from "./engine.js";
 import type { Task } from "./pool.js";
 
 /**
- * Below this many flops a kernel stays on the calling thread. A dispatch + barrier round trip costs
- * ~15 µs, about 0.7 MFLOP of one core's packed GEMM; measured with bench/threads.ts.
+ * Below this many flops a kernel stays on the calling thread: 4 MFLOP is ~80 µs of one core's packed
+ * GEMM, so halving it saves ~40 µs against a dispatch + barrier round trip of ~15 µs (14.5 µs measured
+ * by `npm run bench -- threads`). The wall-clock crossover itself could not be measured on our loaded
+ * 2-core machines (see the README's threads table).
  */
-export const MIN_SPLIT_FLOPS = 2e6;
+export const MIN_SPLIT_FLOPS = 4e6;
 
-/** The threshold in force: tests lower `minFlops` to 0 to split every kernel, however small. */
-export const splitPolicy = { minFlops: MIN_SPLIT_FLOPS };
+/** Elementwise and pooling kernels over fewer values than this stay on the calling thread (~15 µs of ReLU). */
+export const MIN_SPLIT_VALUES = 1 << 16;
+
+/** The thresholds in force: tests lower them to 0 to split every kernel, however small. */
+export const splitPolicy = { minFlops: MIN_SPLIT_FLOPS, minValues: MIN_SPLIT_VALUES };
 
 /** Boundaries of `parts` near-equal ranges of [0, count), inner boundaries at multiples of unit. */
 export function partition(count: number, parts: number, unit = 1): number[] {
@@ -112,4 +117,42 @@ export function conv2dBackward(e: Engine, ws: ConvScratch, dinp: Ptr, dw: Ptr, d
     e.k.axpy(dw, 1, ws.dw[t - 1], F * K);
     e.k.axpy(dbias, 1, ws.dbias[t - 1], F);
   }
+}
+
+/**
+ * kernel(p0, p1, …, N) over N values, split into ranges (multiples of 16 values) across threads, each
+ * pointer advanced to its range. Returns false, having done nothing, when it does not split (one
+ * thread, or too little work): the caller then runs the kernel itself. Elementwise: same bits on any
+ * thread count.
+ */
+export function splitRanges(e: Engine, fn: string, ptrs: readonly Ptr[], N: number): boolean {
+  const parts = e.pool && N >= splitPolicy.minValues ? Math.min(e.threads, Math.floor(N / 16)) : 1;
+  if (parts < 2) return false;
+  const r = partition(N, parts, 16);
+  e.pool!.run(r.slice(0, parts).map((lo, t) => ({ fn, args: [...ptrs.map((p) => p + 4 * lo), r[t + 1] - lo] })));
+  return true;
+}
+
+/** fill(out, value, N) split like {@link splitRanges}; runs it on the calling thread when that does not split. */
+export function fill(e: Engine, out: Ptr, value: number, N: number): void {
+  const parts = e.pool && N >= splitPolicy.minValues ? Math.min(e.threads, Math.floor(N / 16)) : 1;
+  if (parts < 2) {
+    e.k.fill(out, value, N);
+    return;
+  }
+  const r = partition(N, parts, 16);
+  e.pool!.run(r.slice(0, parts).map((lo, t) => ({ fn: "fill", args: [out + 4 * lo, value, r[t + 1] - lo] })));
+}
+
+/**
+ * A pooling kernel kernel(p0, p1, …, N, ...rest) over N independent planes, split by planes: pointer i
+ * advances strides[i] floats per plane. Returns false when it does not split, as {@link splitRanges}.
+ */
+export function splitPlanes(e: Engine, fn: string, ptrs: readonly Ptr[], strides: readonly number[], N: number,
+                            rest: readonly number[], valuesPerPlane: number): boolean {
+  const parts = e.pool && N * valuesPerPlane >= splitPolicy.minValues ? Math.min(e.threads, N) : 1;
+  if (parts < 2) return false;
+  const r = partition(N, parts);
+  e.pool!.run(r.slice(0, parts).map((n0, t) => ({ fn, args: [...ptrs.map((p, i) => p + 4 * n0 * strides[i]), r[t + 1] - n0, ...rest] })));
+  return true;
 }

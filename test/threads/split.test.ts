@@ -1,6 +1,6 @@
 // Every split kernel (src/wasm/parallel.ts) on n threads against one thread: within tolerance, and
 // bit-identical from run to run for a given thread count; then short trainings (an MLP and a CNN) on
-// 1 and 2 threads. splitPolicy.minFlops = 0 makes even the small shapes split.
+// 1 and 2 threads. Lowering splitPolicy's thresholds to 0 makes even the small shapes split.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine, Ptr } from "../../src/wasm/engine.js";
 import { allocConvScratch, conv2dBackward, conv2dForward, gemm, splitPolicy, type ConvShape } from "../../src/wasm/parallel.js";
@@ -10,15 +10,20 @@ import { parseArch } from "../../src/layers/arch.js";
 import { buildLayers } from "../../src/layers/registry.js";
 import { loadEmbeddedMnist } from "../../src/data/mnist.js";
 import { subset } from "../../src/data/split.js";
+import { Activation } from "../../src/layers/activation.js";
+import { Pool2D } from "../../src/layers/pool2d.js";
+import type { Layer, Mode } from "../../src/layers/layer.js";
 import { expectClose, scoped } from "../helpers.js";
 import { NO_THREADS, threaded, values } from "./helpers.js";
 
-const saved = splitPolicy.minFlops;
+const saved = { ...splitPolicy };
 beforeAll(() => {
   splitPolicy.minFlops = 0;
+  splitPolicy.minValues = 0;
 });
 afterAll(() => {
-  splitPolicy.minFlops = saved;
+  splitPolicy.minFlops = saved.minFlops;
+  splitPolicy.minValues = saved.minValues;
 });
 
 /** [M, N, K]: below, at and above the 8-row split unit and the MR x 8 tile, K past one KC block. */
@@ -111,6 +116,33 @@ describe.skipIf(NO_THREADS)("training on 1 and 2 threads", () => {
       const one = train(e1), two = train(e2);
       expectClose(two, one, 1e-3, 1e-3);
       expect(train(e2)).toEqual(two);
+    });
+  }
+});
+
+describe.skipIf(NO_THREADS)("activation and pooling layers split by ranges and planes", () => {
+  const layers: [string, () => Layer][] = [
+    ["sigmoid", () => new Activation("sigmoid", [5, 12, 12])],
+    ["tanh", () => new Activation("tanh", [5, 12, 12])],
+    ["relu", () => new Activation("relu", [5, 12, 12])],
+    ["max-pool 2", () => new Pool2D([5, 12, 12], { size: 2 })],
+    ["max-pool 3 stride 2, remainder dropped", () => new Pool2D([5, 12, 12], { size: 3, stride: 2, exact: false })],
+    ["L2 pool 2", () => new Pool2D([5, 12, 12], { size: 2, kind: "l2" })],
+  ];
+  for (const [name, make] of layers) {
+    it(`${name}: forward and backward on 2 and 3 threads equal 1 thread bit for bit`, async () => {
+      const B = 7;
+      const run = (e: Engine) => scoped(e, () => {
+        const layer = make();
+        layer.allocate(e, B);
+        const inp = e.allocFrom(values(B * layer.inSize, 1)), dout = e.allocFrom(values(B * layer.outSize, 2));
+        const out = e.read(layer.forward(inp, B, { training: true } as Mode), B * layer.outSize);
+        return [out, e.read(layer.backward(dout, B, true), B * layer.inSize)];
+      });
+      const [e1, e2, e3] = await Promise.all([threaded(1), threaded(2), threaded(3)]);
+      const one = run(e1);
+      expect(run(e2)).toEqual(one);
+      expect(run(e3)).toEqual(one);
     });
   }
 });
