@@ -99,12 +99,16 @@ export function spawnWorker(): WorkerHandle {
   // process.getBuiltinModule, not import(): no bundler sees a Node import (as in load.ts)
   const wt = g.process?.getBuiltinModule?.("node:worker_threads") as typeof import("node:worker_threads") | undefined;
   if (!wt) throw new Error("simdnet: this runtime has neither Web Workers nor node:worker_threads, so it cannot run threads");
-  const src = `${BODY}\nconst { parentPort } = require("node:worker_threads");\nparentPort.once("message", (d) => start(d, (m) => parentPort.postMessage(m)));\n`;
+  // eval'd code runs as CommonJS or, under --input-type=module, as ESM: no require(), no import
+  const src = `${BODY}\nconst { parentPort } = process.getBuiltinModule("node:worker_threads");\nparentPort.once("message", (d) => start(d, (m) => parentPort.postMessage(m)));\n`;
   const w: NodeWorker = new wt.Worker(src, { eval: true, name: "simdnet-pool" });
   w.unref(); // an engine the program forgot to dispose() must not keep the process alive
   return {
     post: (d) => w.postMessage(d),
-    onMessage: (fn) => w.on("message", fn),
+    onMessage: (fn) => {
+      w.on("message", fn);
+      w.unref(); // a "message" listener refs the worker's port again
+    },
     onExit: (fn) => {
       w.on("error", (err) => fn(`the worker failed: ${String(err)}`));
       w.on("exit", (code) => fn(`the worker exited (code ${code})`));

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { createEngine } from "../../src/wasm/engine.js";
 import { gemm, splitPolicy } from "../../src/wasm/parallel.js";
 import { availableCores } from "../../src/wasm/threads.js";
+import { Pool } from "../../src/wasm/pool.js";
+import { readUrl } from "../../src/wasm/load.js";
 import { gemmRef } from "../reference/gemm.js";
 import { expectClose } from "../helpers.js";
 import { NO_THREADS, values } from "./helpers.js";
@@ -82,6 +84,14 @@ describe.skipIf(NO_THREADS)("worker pool", () => {
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(() => e.pool!.run([{ fn: "fill", args: [small, 1, 8] }])).toThrow(/broken/);
     e.dispose();
+  });
+
+  it("a worker that fails to load rejects with its reason", async () => {
+    const e = await createEngine({ variant: "plain" }); // its module imports an unshared memory
+    const memory = new WebAssembly.Memory({ initial: 20, maximum: 100, shared: true });
+    const bytes = await readUrl(new URL("../../build/simdnet.wasm", import.meta.url));
+    await expect(Pool.create(await WebAssembly.compile(bytes), memory, 1024, 1, e.k as unknown as Record<string, unknown>, 1000))
+      .rejects.toThrow(/pool worker 1 failed to load: .*(shared|memory)/i);
   });
 
   it("throws when used after dispose()", async () => {
