@@ -2,6 +2,7 @@
  * The CLI's options: parsed with node:util's parseArgs, checked, and turned into a network and the
  * trainer's options. One table of flags serves `train`, `tune`, `eval` and `predict`.
  */
+import { createEngine, type Engine } from "../wasm/engine.js";
 import { parseArgs } from "node:util";
 import type { Schedule, SgdOptions } from "../train/options.js";
 import { optimizerConfig, type OptimizerConfig } from "../train/optimizers.js";
@@ -35,6 +36,7 @@ export const FLAGS = {
   resume: { type: "boolean", default: false, help: "continue from the checkpoint" },
   model: { type: "string", help: "model file for eval / predict" },
   variant: { type: "string", default: "auto", help: "kernel build: auto | relaxed | plain | debug" },
+  threads: { type: "string", default: "1", help: "threads for the big kernels: a count, or auto (the available cores)" },
   quiet: { type: "boolean", short: "q", default: false, help: "no progress bars" },
   json: { type: "string", help: "write the run's history as JSON here" },
   ensemble: { type: "string", default: "1", help: "train K networks (seeds seed … seed+K−1) and report each and the ensemble by vote and by averaging" },
@@ -144,4 +146,14 @@ export function helpText(): string {
     "",
     ...rows,
   ].join("\n");
+}
+
+/** The engine the flags ask for: --variant's build, on --threads threads (a count or "auto"). */
+export async function engineFromFlags(flags: { variant?: unknown; threads?: unknown }): Promise<Engine> {
+  const t = String(flags.threads ?? "1");
+  const threads = t === "auto" ? "auto" : Number(t);
+  if (threads !== "auto" && !(Number.isInteger(threads) && threads >= 1)) {
+    throw new RangeError(`--threads must be a positive integer or "auto", got ${JSON.stringify(t)}`);
+  }
+  return createEngine({ variant: flags.variant as never, threads });
 }

@@ -2,11 +2,10 @@
  * The `simdnet` command line: train | eval | predict | tune | slowdown. Errors print one clear line (no stack)
  * and exit with status 2 for bad usage, 1 for failures.
  */
-import { helpText, parseFlags } from "./config.js";
+import { engineFromFlags, helpText, parseFlags } from "./config.js";
 import { train, loadData } from "./train.js";
 import { tune } from "./tune.js";
 import { slowdown } from "./slowdown.js";
-import { createEngine } from "../wasm/engine.js";
 import { loadModel } from "../io/node.js";
 
 async function main(argv: string[]): Promise<number> {
@@ -38,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     case "eval":
     case "predict": {
       if (!flags.model) throw new Error(`simdnet ${command} needs --model FILE`);
-      const engine = await createEngine({ variant: flags.variant as never });
+      const engine = await engineFromFlags(flags);
       const { net, header } = await loadModel(flags.model, { engine });
       const data = await loadData(flags);
       if (command === "eval") {

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import cliProgress from "cli-progress";
-import { createEngine, type Engine } from "../wasm/engine.js";
+import type { Engine } from "../wasm/engine.js";
 import { Network, type Evaluation } from "../network.js";
 import { buildLayers } from "../layers/registry.js";
 import { parseArch } from "../layers/arch.js";
@@ -21,7 +21,7 @@ import { subset } from "../data/split.js";
 import { loadCheckpoint, saveCheckpoint, saveModel, writeFileAtomic, writePng } from "../io/node.js";
 import { digitGrid, filterGrid, misclassified } from "../io/png.js";
 import { evaluateEnsemble, type EnsembleEvaluation } from "../train/ensemble.js";
-import { num, networkOptions, sgdOptions, type Flags } from "./config.js";
+import { engineFromFlags, num, networkOptions, sgdOptions, type Flags } from "./config.js";
 
 /** Loads the data the flags name: --data DIR (full MNIST, 50k/10k/10k) or the embedded digits. */
 export async function loadData(flags: Flags): Promise<MnistSplit & { source: string }> {
@@ -83,7 +83,7 @@ function withSeed(path: string | undefined, seed: number): string | undefined {
 export async function train(flags: Flags, log: (s: string) => void = console.log): Promise<Run["history"] & { ensemble?: EnsembleEvaluation & { seeds: number[] } }> {
   const K = num(flags, "ensemble", (v) => Number.isInteger(v) && v >= 1, "a positive integer");
   const seed0 = num(flags, "seed", Number.isInteger, "an integer");
-  const engine = await createEngine({ variant: flags.variant as never });
+  const engine = await engineFromFlags(flags);
   const data = await loadData(flags);
   if (K === 1) {
     const run = await trainOne(flags, engine, data, log);

@@ -1,11 +1,10 @@
 /** `simdnet tune`: the book's broad strategy (η threshold by orders of magnitude, then λ), as a table. */
-import { createEngine } from "../wasm/engine.js";
 import { broadStrategy, type Trial } from "../train/tune.js";
 import { buildNetwork, loadData } from "./train.js";
-import { num, type Flags } from "./config.js";
+import { engineFromFlags, num, type Flags } from "./config.js";
 
 export async function tune(flags: Flags, log: (s: string) => void = console.log): Promise<void> {
-  const engine = await createEngine({ variant: flags.variant as never });
+  const engine = await engineFromFlags(flags);
   const data = await loadData(flags);
   const epochs = Math.min(num(flags, "epochs", (v) => Number.isInteger(v) && v > 0, "a positive integer"), 5);
   log(`tuning ${flags.arch} on ${data.source}: ${epochs} epochs per trial, m=${flags.batch}`);

@@ -11,9 +11,9 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
-import { createEngine, type Engine } from "../wasm/engine.js";
+import type { Engine } from "../wasm/engine.js";
 import { Rng } from "../rng.js";
-import { FLAGS, sgdOptions, type Flags } from "../cli/config.js";
+import { engineFromFlags, FLAGS, sgdOptions, type Flags } from "../cli/config.js";
 import { loadEmbeddedMnist, type MnistSplit } from "../data/mnist.js";
 import { loadIdxDir } from "../data/node.js";
 import { head, type DataSet } from "../data/dataset.js";
@@ -83,7 +83,7 @@ export async function rnnCommand(argv: string[], log: (s: string) => void = cons
   if (!Number.isInteger(bptt) || bptt < 0) throw new RangeError(`--bptt must be an integer ≥ 0, got ${JSON.stringify(f.bptt)}`);
   const hidden = String(f.hidden ?? "128").split(",").map(Number);
   const seed = base.seed ?? 0;
-  const engine = await createEngine({ variant: f.variant as never });
+  const engine = await engineFromFlags(f);
   const opts: SgdOptions = { ...base, ...(clip > 0 ? { clipNorm: clip } : {}), ...(bptt > 0 ? { bpttWindow: bptt } : {}), monitorEvaluationCost: true, restoreBest: true };
 
   let model: SequenceModel;

@@ -40,3 +40,19 @@ describe("simdnet train with conv architectures", () => {
     expect(() => buildNetwork(parseFlags(["--arch", file]).flags, [784], e)).toThrow(/expected a non-empty JSON array of layer specs/);
   });
 });
+
+describe("simdnet train --threads", () => {
+  it("trains a conv net on 2 threads to the weights of a 2-thread run again, and rejects bad counts", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "simdnet-threads-"));
+    const run = async (name: string) => {
+      const save = join(dir, name);
+      await train(parseFlags(["--arch", "conv5x5x4:relu-pool2-fc20:relu-softmax10", "--threads", "2", "--save", save, ...tiny]).flags, () => {});
+      const e = await createEngine({ variant: "plain" });
+      return (await loadModel(save, { engine: e })).net.getParams();
+    };
+    const a = await run("a.snn"), b = await run("b.snn");
+    expect(a.length).toBeGreaterThan(0);
+    expect(b).toEqual(a);
+    await expect(train(parseFlags(["--threads", "0", ...tiny]).flags, () => {})).rejects.toThrow(/--threads must be a positive integer or "auto", got "0"/);
+  });
+});
