@@ -32,8 +32,8 @@ export async function saveModel(net: Network, path: string, meta?: Record<string
   } else await writeFileAtomic(path, serializeModel(net, meta));
 }
 
-/** Loads a network saved by {@link saveModel} (either format). */
-export async function loadModel(path: string, opts: { engine?: Engine } = {}): Promise<{ net: Network; header: ModelHeader }> {
+/** Reads a model file and parses it, naming the file in any error (unreadable, corrupt, mismatched). */
+export async function readModelFile<T>(path: string, parse: (bytes: Uint8Array) => T): Promise<T> {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
@@ -41,10 +41,15 @@ export async function loadModel(path: string, opts: { engine?: Engine } = {}): P
     throw new Error(`simdnet: cannot read model file ${path}: ${(err as Error).message}`);
   }
   try {
-    return deserializeModel(bytes, opts);
+    return parse(bytes);
   } catch (err) {
     throw new Error(`${(err as Error).message} (file: ${path})`);
   }
+}
+
+/** Loads a network saved by {@link saveModel} (either format). */
+export async function loadModel(path: string, opts: { engine?: Engine } = {}): Promise<{ net: Network; header: ModelHeader }> {
+  return readModelFile(path, (bytes) => deserializeModel(bytes, opts));
 }
 
 /** Saves any packable value (a checkpoint) atomically. */
