@@ -32,8 +32,9 @@ import { set_geometry } from "./im2col";
   return min(n_out, (n_in - 1 - off) / s + 1);
 }
 
-/** The adjoint of im2col: img (C, H, W) += each entry of columns [0, P) of col (row stride ld) at the input position it was read from. */
-function col2im_add(img: usize, col: usize, ld: i32, C: i32, H: i32, W: i32, k: i32, s: i32, pad: i32, OH: i32, OW: i32): void {
+/** The adjoint of im2col: img (C, H, W) += each entry of col (C*k*k, OH*OW) at the input position it was read from. */
+function col2im_add(img: usize, col: usize, C: i32, H: i32, W: i32, k: i32, s: i32, pad: i32, OH: i32, OW: i32): void {
+  const P = OH * OW;
   let row = col;
   for (let c = 0; c < C; c++) {
     const plane = at(img, c * H * W);
@@ -54,7 +55,7 @@ function col2im_add(img: usize, col: usize, ld: i32, C: i32, H: i32, W: i32, k: 
             for (; ox < x1; ox++) store<f32>(at(dst, ox * s), load<f32>(at(dst, ox * s)) + load<f32>(at(src, ox)));
           }
         }
-        row = at(row, ld);
+        row = at(row, P);
       }
     }
   }
@@ -110,7 +111,7 @@ export function conv2d_backward(dinp: usize, dw: usize, dbias: usize, dout: usiz
     for (let f = 0; f < F; f++) store<f32>(at(dbias, f), load<f32>(at(dbias, f)) + map_sum(at(dout_b, f * P), P));
     if (dinp == 0) continue;
     gemm(dcol, w, dout_b, scratch, K, P, F, 1, 0, 1, 0);
-    col2im_add(at(dinp, b * C * H * W), dcol, P, C, H, W, k, s, pad, OH, OW);
+    col2im_add(at(dinp, b * C * H * W), dcol, C, H, W, k, s, pad, OH, OW);
   }
 }
 
