@@ -161,19 +161,22 @@ async function main(): Promise<void> {
       const run = await trainRow(engine, data, training, row, seed, `runs/${tag}-${i}`, row.name);
       r = { name: row.name, book: row.book, ours: 100 * run.test, peakTest: 100 * run.peakTest, bestEpoch: run.bestEpoch, epochs: run.epochs, seconds: run.seconds, examplesPerSecond: run.examplesPerSecond };
     } else {
-      // member j has seed seed+j; member 0 is row `of` itself when that row has been trained
-      const members: Network[] = [];
+      // member j has seed seed+j; member 0 is row `of` itself, so it comes last: by then that row
+      // (perhaps running in another process) has usually saved its network
+      const members: Network[] = new Array(row.ensemble.members);
       let seconds = 0;
       const speeds: number[] = [];
-      for (let j = 0; j < row.ensemble.members; j++) {
+      const order = [...Array.from({ length: row.ensemble.members - 1 }, (_, j) => j + 1), 0];
+      for (const j of order) {
         const base = `runs/${tag}-${row.ensemble.of}.snn`;
         if (j === 0 && existsSync(base)) {
-          members.push((await loadModel(base, { engine })).net);
-          seconds += results[rows[row.ensemble.of].name]?.seconds ?? 0;
+          members[0] = (await loadModel(base, { engine })).net;
+          const latest: Record<string, Result> = existsSync(resultsPath) ? JSON.parse(await readFile(resultsPath, "utf8")) : results;
+          seconds += latest[rows[row.ensemble.of].name]?.seconds ?? 0;
           continue;
         }
         const run = await trainRow(engine, data, training, row, seed + j, `runs/${tag}-${i}-member${j}`, `${row.name} [member ${j + 1}/${row.ensemble.members}]`);
-        members.push(run.net);
+        members[j] = run.net;
         seconds += run.seconds;
         speeds.push(run.examplesPerSecond);
       }
