@@ -5,7 +5,7 @@
  */
 import { defaultEngine, type Engine, type Ptr } from "./wasm/engine.js";
 import { Rng } from "./rng.js";
-import { Layer, type InitScheme, type Param } from "./layers/layer.js";
+import { Layer, layoutParams, type InitScheme, type Param } from "./layers/layer.js";
 import { Dense } from "./layers/dense.js";
 import { Activation, checkActivation, type ActivationName } from "./layers/activation.js";
 import { Softmax } from "./layers/softmax.js";
@@ -104,21 +104,10 @@ export class Network {
       throw new Error("simdnet: the log-likelihood cost needs a softmax output layer (chapter 3); add one or use cross-entropy");
     }
 
-    // Lay out all decaying params, then the rest, in two identical buffers.
-    const specs = layers.flatMap((l, li) => l.paramSpecs().map((s) => ({ ...s, li, size: s.shape.reduce((a, b) => a * b, 1) })));
-    const ordered = [...specs.filter((s) => s.decay), ...specs.filter((s) => !s.decay)];
-    this.numParams = ordered.reduce((a, s) => a + s.size, 0);
-    this.numWeights = ordered.filter((s) => s.decay).reduce((a, s) => a + s.size, 0);
-    this.paramPtr = this.engine.alloc(Math.max(this.numParams, 1));
-    this.gradPtr = this.engine.alloc(Math.max(this.numParams, 1));
-    const params = new Map<(typeof ordered)[number], Param>();
-    let off = 0;
-    for (const s of ordered) {
-      params.set(s, { name: `${s.li}.${s.name}`, shape: s.shape, size: s.size, decay: s.decay, value: this.paramPtr + 4 * off, grad: this.gradPtr + 4 * off });
-      off += s.size;
-    }
-    layers.forEach((l, li) => l.bind(specs.filter((s) => s.li === li).map((s) => params.get(s)!)));
-    this.params = ordered.map((s) => params.get(s)!);
+    ({ params: this.params, numParams: this.numParams, numWeights: this.numWeights, paramPtr: this.paramPtr, gradPtr: this.gradPtr } = layoutParams(
+      this.engine,
+      layers.map((l, li) => [String(li), l] as const),
+    ));
 
     this.seed = opts.seed ?? 0;
     this.rng = new Rng(this.engine, this.seed);

@@ -92,3 +92,42 @@ export abstract class Layer {
     }
   }
 }
+
+/** Anything that owns parameters: a layer, or a part of a sequence model. */
+export interface ParamOwner {
+  paramSpecs(): ParamSpec[];
+  bind(params: Param[]): void;
+}
+
+/** The flat parameter and gradient buffers of a model, and each tensor's slice of them. */
+export interface ParamLayout {
+  /** Every trainable tensor, weights first. */
+  readonly params: readonly Param[];
+  readonly numParams: number;
+  /** Number of leading parameters that decay (all the weights). */
+  readonly numWeights: number;
+  readonly paramPtr: Ptr;
+  readonly gradPtr: Ptr;
+}
+
+/**
+ * Lays out the owners' parameters in two identical flat buffers, every decaying weight before every
+ * bias (llm.c's malloc_and_point_parameters: zeroing gradients is one fill, an update two fused
+ * passes), binds each owner to its slices, and names each tensor `<prefix>.<spec name>`.
+ */
+export function layoutParams(engine: Engine, owners: readonly (readonly [prefix: string, owner: ParamOwner])[]): ParamLayout {
+  const specs = owners.flatMap(([prefix, o], oi) => o.paramSpecs().map((s) => ({ ...s, oi, name: `${prefix}.${s.name}`, size: s.shape.reduce((a, b) => a * b, 1) })));
+  const ordered = [...specs.filter((s) => s.decay), ...specs.filter((s) => !s.decay)];
+  const numParams = ordered.reduce((a, s) => a + s.size, 0);
+  const numWeights = ordered.filter((s) => s.decay).reduce((a, s) => a + s.size, 0);
+  const paramPtr = engine.alloc(Math.max(numParams, 1));
+  const gradPtr = engine.alloc(Math.max(numParams, 1));
+  const slices = new Map<(typeof specs)[number], Param>();
+  let off = 0;
+  for (const s of ordered) {
+    slices.set(s, { name: s.name, shape: s.shape, size: s.size, decay: s.decay, value: paramPtr + 4 * off, grad: gradPtr + 4 * off });
+    off += s.size;
+  }
+  owners.forEach(([, o], oi) => o.bind(specs.filter((s) => s.oi === oi).map((s) => slices.get(s)!)));
+  return { params: ordered.map((s) => slices.get(s)!), numParams, numWeights, paramPtr, gradPtr };
+}

@@ -5,7 +5,7 @@
  */
 import { defaultEngine, type Engine, type Ptr } from "../wasm/engine.js";
 import { Rng } from "../rng.js";
-import type { Param, ParamSpec } from "../layers/layer.js";
+import { layoutParams, type Param, type ParamOwner } from "../layers/layer.js";
 import type { DataSet } from "../data/dataset.js";
 import type { Evaluation } from "../network.js";
 import type { SgdOptions, TrainableModel } from "../train/options.js";
@@ -22,9 +22,7 @@ export interface SequenceModelOptions {
 }
 
 /** Something with parameters: an RNN layer, a readout, a bridge. */
-export interface Part {
-  paramSpecs(): ParamSpec[];
-  bind(params: Param[]): void;
+export interface Part extends ParamOwner {
   init(rng: Rng): void;
 }
 
@@ -111,20 +109,7 @@ export abstract class SequenceModel implements TrainableModel {
 
   protected constructor(parts: readonly (readonly [string, Part])[], opts: SequenceModelOptions) {
     this.engine = opts.engine ?? defaultEngine();
-    const specs = parts.flatMap(([name, p], pi) => p.paramSpecs().map((s) => ({ ...s, pi, name: `${name}.${s.name}`, size: s.shape.reduce((a, b) => a * b, 1) })));
-    const ordered = [...specs.filter((s) => s.decay), ...specs.filter((s) => !s.decay)];
-    this.numParams = ordered.reduce((a, s) => a + s.size, 0);
-    this.numWeights = ordered.filter((s) => s.decay).reduce((a, s) => a + s.size, 0);
-    this.paramPtr = this.engine.alloc(this.numParams);
-    this.gradPtr = this.engine.alloc(this.numParams);
-    const byName = new Map<string, Param>();
-    let off = 0;
-    for (const s of ordered) {
-      byName.set(s.name, { name: s.name, shape: s.shape, size: s.size, decay: s.decay, value: this.paramPtr + 4 * off, grad: this.gradPtr + 4 * off });
-      off += s.size;
-    }
-    parts.forEach(([, p], pi) => p.bind(specs.filter((s) => s.pi === pi).map((s) => byName.get(s.name)!)));
-    this.params = ordered.map((s) => byName.get(s.name)!);
+    ({ params: this.params, numParams: this.numParams, numWeights: this.numWeights, paramPtr: this.paramPtr, gradPtr: this.gradPtr } = layoutParams(this.engine, parts));
     this.seed = opts.seed ?? 0;
     if (!Number.isFinite(this.seed)) throw new TypeError(`simdnet: a seed must be a finite number, got ${this.seed}`);
     this.rng = new Rng(this.engine, this.seed);
