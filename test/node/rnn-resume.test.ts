@@ -29,12 +29,14 @@ function runAndKill(args: string[], killAfter: number): Promise<string> {
 describe("simdnet rnn --resume", () => {
   const tasks: [string, string[]][] = [
     ["chars", ["--words", "400", "--hidden", "12", "--length", "24", "--bptt", "12"]],
-    ["rows", ["--train-size", "200", "--hidden", "12"]],
+    // long enough that the parent's SIGKILL lands while epochs remain, even on a loaded machine
+    ["rows", ["--train-size", "1000", "--hidden", "12"]],
   ];
   for (const [task, extra] of tasks) {
     it(`--task ${task}: a run killed after an epoch resumes to the uninterrupted run's weights`, async () => {
       const dir = await mkdtemp(join(tmpdir(), "simdnet-rnn-resume-"));
-      const common = ["--task", task, "--epochs", "5", "--seed", "5", "--variant", "plain", ...extra];
+      const epochs = task === "rows" ? 12 : 5;
+      const common = ["--task", task, "--epochs", String(epochs), "--seed", "5", "--variant", "plain", ...extra];
       const quiet = () => {};
       await rnnCommand([...common, "--save", join(dir, "a.snnm")], quiet);
       expect(existsSync(join(dir, "a.snnm.ckpt"))).toBe(true);
@@ -45,7 +47,9 @@ describe("simdnet rnn --resume", () => {
       const logs: string[] = [];
       await rnnCommand([...common, "--save", join(dir, "b.snnm"), "--resume"], (s) => logs.push(s));
       // the checkpoint of epoch 0 was written before epoch 1 started, maybe a later one before the kill
-      expect(logs.join("\n")).toMatch(/resuming from .*b\.snnm\.ckpt after epoch [1-4]\n/);
+      const resumedAfter = Number(/resuming from .*b\.snnm\.ckpt after epoch (\d+)\n/.exec(logs.join("\n"))?.[1]);
+      expect(resumedAfter).toBeGreaterThanOrEqual(1);
+      expect(resumedAfter).toBeLessThan(epochs);
       expect(logs.join("\n")).not.toMatch(/^\s+0\s/m); // epoch 0 is not run again
 
       const engine = await createEngine({ variant: "plain" });
