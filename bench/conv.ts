@@ -3,7 +3,7 @@
  * gathered straight into the GEMM's packing) against the direct pair (conv2d_direct_forward /
  * conv2d_direct_backward), forward and backward, µs per example and GFLOP/s at B = 10 and 64 in both
  * builds, and which is faster; timed in process CPU time, so a busy machine does not skew one kernel
- * against the other. This is the evidence for chooseAlgorithm in src/layers/conv2d.ts. Flops are nominal (padding included): forward 2·F·C·k²·OH·OW
+ * against the other. This is the evidence for Conv2D's algorithm "auto" = im2col. Flops are nominal (padding included): forward 2·F·C·k²·OH·OW
  * per example, backward twice that (dweight and dinp), or once for a first layer, whose backward the
  * network runs without dinp.
  */
