@@ -4,6 +4,7 @@
  * Layers call the raw kernels (`engine.k`) on shapes they checked once at construction.
  */
 import { Tensor, type Shape } from "./tensor.js";
+import { gemm as parallelGemm } from "./wasm/parallel.js";
 
 function fail(op: string, msg: string): never {
   throw new RangeError(`simdnet: ${op}: ${msg}`);
@@ -44,7 +45,7 @@ export function gemm(c: Tensor, a: Tensor, b: Tensor, opts: GemmOptions = {}): T
   if (am !== M || bn !== N) fail("gemm", `C is ${M}x${N} but op(A)·op(B) is ${am}x${bn}`);
   if (!Number.isFinite(alpha) || !Number.isFinite(beta)) fail("gemm", `alpha and beta must be finite, got ${alpha}, ${beta}`);
   const e = c.engine;
-  e.k.gemm(c.ptr, a.ptr, b.ptr, e.gemmScratch, M, N, ak, transA ? 1 : 0, transB ? 1 : 0, alpha, beta);
+  parallelGemm(e, c.ptr, a.ptr, b.ptr, M, N, ak, transA ? 1 : 0, transB ? 1 : 0, alpha, beta); // split across the engine's threads when it pays
   return c;
 }
 

@@ -91,7 +91,7 @@ export function conv2d_forward(out: usize, inp: usize, w: usize, bias: usize, sc
   set_geometry(g, C, H, W, k, s, pad, OH, OW, 0);
   for (let b = 0; b < B; b++) {
     const out_b = at(out, b * F * P);
-    gemm_blocked(out_b, w, at(inp, b * C * H * W), scratch, F, P, K, K, 1, 0, 0, 1, 0, g);
+    gemm_blocked(out_b, w, at(inp, b * C * H * W), scratch, F, P, K, P, K, 1, 0, 0, 1, 0, g);
     add_channel_bias(out_b, bias, F, P);
   }
 }
@@ -107,7 +107,7 @@ export function conv2d_backward(dinp: usize, dw: usize, dbias: usize, dout: usiz
   set_geometry(g, C, H, W, k, s, pad, OH, OW, 1);
   for (let b = 0; b < B; b++) {
     const dout_b = at(dout, b * F * P);
-    gemm_blocked(dw, dout_b, at(inp, b * C * H * W), scratch, F, K, P, P, 1, 0, 0, 1, 1, g);
+    gemm_blocked(dw, dout_b, at(inp, b * C * H * W), scratch, F, K, P, K, P, 1, 0, 0, 1, 1, g);
     for (let f = 0; f < F; f++) store<f32>(at(dbias, f), load<f32>(at(dbias, f)) + map_sum(at(dout_b, f * P), P));
     if (dinp == 0) continue;
     gemm(dcol, w, dout_b, scratch, K, P, F, 1, 0, 1, 0);

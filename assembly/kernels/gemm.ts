@@ -35,7 +35,7 @@ export function gemm(c: usize, a: usize, b: usize, scratch: usize, M: i32, N: i3
     return;
   }
   // op(A)(i,k) is element i * ars + k * aks of a; op(B)(k,j) is element j * brs + k * bks of b.
-  gemm_blocked(c, a, b, scratch, M, N, K, transA ? 1 : K, transA ? M : 1, transB ? K : 1, transB ? 1 : N, alpha, beta, 0);
+  gemm_blocked(c, a, b, scratch, M, N, K, N, transA ? 1 : K, transA ? M : 1, transB ? K : 1, transB ? 1 : N, alpha, beta, 0);
 }
 
 /** sum_k x[k] * y[k] with four independent accumulators (one would wait on FMA latency). */

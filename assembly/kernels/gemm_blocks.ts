@@ -28,12 +28,13 @@ export const SCRATCH_FLOATS: i32 = MC * KC + KC * NC + MR * NR + GEOM_FLOATS;
 
 /**
  * The blocked loops of gemm: C(M,N) = alpha * op(A) op(B) + beta * C with op(A)(i,k) at element
- * i * ars + k * aks of a and op(B)(k,j) at element j * brs + k * bks of b. When geom != 0, b is an
+ * i * ars + k * aks of a and op(B)(k,j) at element j * brs + k * bks of b, C(i,j) at element
+ * i * ldc + j of c (ldc > N for a block of columns of a wider C). When geom != 0, b is an
  * image and op(B) is its im2col matrix (or that matrix transposed), described by the geometry record
  * at geom and gathered straight into the packed panels (im2col.ts): convolution as GEMM without
  * ever storing the columns.
  */
-export function gemm_blocked(c: usize, a: usize, b: usize, scratch: usize, M: i32, N: i32, K: i32,
+export function gemm_blocked(c: usize, a: usize, b: usize, scratch: usize, M: i32, N: i32, K: i32, ldc: i32,
                              ars: i32, aks: i32, brs: i32, bks: i32, alpha: f32, beta: f32, geom: usize): void {
   const apack = scratch;
   const bpack = at(apack, MC * KC);
@@ -52,7 +53,7 @@ export function gemm_blocked(c: usize, a: usize, b: usize, scratch: usize, M: i3
         pack(apack, at(a, ic * ars + pc * aks), ars, aks, mc, MR, kc);
         for (let jr = 0; jr < nc; jr += NR) {
           for (let ir = 0; ir < mc; ir += MR) {
-            kernel(kc, at(apack, ir * kc), at(bpack, jr * kc), at(c, (ic + ir) * N + jc + jr), N,
+            kernel(kc, at(apack, ir * kc), at(bpack, jr * kc), at(c, (ic + ir) * ldc + jc + jr), ldc,
                    min(MR, mc - ir), min(NR, nc - jr), alpha, betac, tile);
           }
         }

@@ -7,6 +7,7 @@
  * in three GEMMs. Kernels: gemm.ts, activation.ts, rnn.ts.
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
+import { gemm } from "../wasm/parallel.js";
 import type { Rng } from "../rng.js";
 import type { Param, ParamSpec } from "../layers/layer.js";
 
@@ -103,7 +104,7 @@ export class RNN {
   forward(x: Ptr, B: number, T: number, mask: Ptr = 0, h0: Ptr = 0): Ptr {
     if (!Number.isInteger(T) || T < 1 || T > this.maxT) throw new RangeError(`simdnet: RNN got ${T} time steps; this model holds 1..${this.maxT}`);
     if (!Number.isInteger(B) || B < 1 || B > this.maxB) throw new RangeError(`simdnet: RNN got a batch of ${B} sequences; this model holds 1..${this.maxB}`);
-    const { k, gemmScratch: sc } = this.e;
+    const { k } = this.e;
     const H = this.hidden;
     this.B = B;
     this.T = T;
@@ -113,12 +114,12 @@ export class RNN {
     else k.fill(this.hs, 0, B * H);
     const out = this.state(1);
     // pre_t = x_t·W_xhᵀ + b for every step at once: (T·B, C) × (H, C)ᵀ
-    k.gemm(out, x, this.wxh.value, sc, T * B, H, this.inputs, 0, 1, 1, 0);
+    gemm(this.e, out, x, this.wxh.value, T * B, H, this.inputs, 0, 1, 1, 0);
     k.bias_add(out, this.b.value, T * B, H);
     for (let t = 0; t < T; t++) {
       const prev = this.state(t);
       const h = this.state(t + 1);
-      k.gemm(h, prev, this.whh.value, sc, B, H, H, 0, 1, 1, 1); // pre_t += h_{t−1}·W_hhᵀ
+      gemm(this.e, h, prev, this.whh.value, B, H, H, 0, 1, 1, 1); // pre_t += h_{t−1}·W_hhᵀ
       if (this.activation === "tanh") k.tanh_forward(h, h, B * H);
       else k.relu_forward(h, h, B * H);
       if (mask) k.rnn_carry(h, prev, mask + 4 * t * B, B, H);
@@ -132,7 +133,7 @@ export class RNN {
    * dL/dh0 at {@link dstate0}, and returns dL/dx (T, B, C) (or 0 when needDinp is false).
    */
   backward(dout: Ptr, dlast: Ptr, needDinp: boolean): Ptr {
-    const { k, gemmScratch: sc } = this.e;
+    const { k } = this.e;
     const { B, T, mask } = this;
     const H = this.hidden;
     const n = B * H;
@@ -147,14 +148,14 @@ export class RNN {
       else k.relu_backward(dpre, this.state(t + 1), this.dh, n);
       if (mask) k.rnn_mask_backward(dpre, this.dh, mask + 4 * t * B, B, H);
       // dL/dh_{t−1} = dpre_t·W_hh (+ the carried part where masked)
-      k.gemm(this.dh, dpre, this.whh.value, sc, B, H, H, 0, 0, 1, mask ? 1 : 0);
+      gemm(this.e, this.dh, dpre, this.whh.value, B, H, H, 0, 0, 1, mask ? 1 : 0);
     }
     // every step at once: dW_xh += dPreᵀ·X, dW_hh += dPreᵀ·H_prev (slots 0..T−1), db += Σ rows of dPre
-    k.gemm(this.wxh.grad, this.dpre, this.x, sc, H, this.inputs, T * B, 1, 0, 1, 1);
-    k.gemm(this.whh.grad, this.dpre, this.hs, sc, H, H, T * B, 1, 0, 1, 1);
+    gemm(this.e, this.wxh.grad, this.dpre, this.x, H, this.inputs, T * B, 1, 0, 1, 1);
+    gemm(this.e, this.whh.grad, this.dpre, this.hs, H, H, T * B, 1, 0, 1, 1);
     k.col_sum(this.b.grad, this.dpre, T * B, H);
     if (!needDinp) return 0;
-    k.gemm(this.dinp, this.dpre, this.wxh.value, sc, T * B, this.inputs, H, 0, 0, 1, 0);
+    gemm(this.e, this.dinp, this.dpre, this.wxh.value, T * B, this.inputs, H, 0, 0, 1, 0);
     return this.dinp;
   }
 }

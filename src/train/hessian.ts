@@ -11,6 +11,7 @@ import { Dense } from "../layers/dense.js";
 import { Activation } from "../layers/activation.js";
 import { Softmax } from "../layers/softmax.js";
 import { Dropout } from "../layers/dropout.js";
+import { gemm } from "../wasm/parallel.js";
 
 /** How a product is computed: the exact R-operator, or central differences of gradients. */
 export type HvpMethod = "exact" | "fd";
@@ -114,7 +115,7 @@ export class HessianVector {
 
   private exact(out: Ptr, v: Ptr): void {
     const { net, B } = this;
-    const e = net.engine, k = e.k, layers = net.layers, sc = e.gemmScratch;
+    const e = net.engine, k = e.k, layers = net.layers;
     k.fill(out, 0, net.numParams);
     // forward and R-forward: a_l = f_l(a_{l−1}), R{a_l} = J_l R{a_{l−1}} + (∂a_l/∂θ_l) v_l; R{x} = 0
     let a = this.x, ra = 0;
@@ -122,11 +123,11 @@ export class HessianVector {
       const n = B * l.outSize, ao = this.acts[i], rao = this.racts[i];
       if (l instanceof Dense) {
         const W = l.weight.value, C = l.inputs, OC = l.outputs;
-        k.gemm(ao, a, W, sc, B, OC, C, 0, 1, 1, 0);
+        gemm(e, ao, a, W, B, OC, C, 0, 1, 1, 0);
         k.bias_add(ao, l.bias.value, B, OC);
-        k.gemm(rao, a, this.at(v, W), sc, B, OC, C, 0, 1, 1, 0); // R{z} = a V_Wᵀ + V_b + R{a} Wᵀ
+        gemm(e, rao, a, this.at(v, W), B, OC, C, 0, 1, 1, 0); // R{z} = a V_Wᵀ + V_b + R{a} Wᵀ
         k.bias_add(rao, this.at(v, l.bias.value), B, OC);
-        if (ra) k.gemm(rao, ra, W, sc, B, OC, C, 0, 1, 1, 1);
+        if (ra) gemm(e, rao, ra, W, B, OC, C, 0, 1, 1, 1);
       } else if (l instanceof Softmax) {
         k.softmax_forward(ao, a, B, OC(l));
         k.fill(rao, 0, n);
@@ -155,7 +156,7 @@ export class HessianVector {
   /** Backprop of δ and R{δ} through layer i (delta[i] is dL/d(output of i)); R{∂C/∂θ} goes to out. */
   private rBackward(l: Layer, i: number, out: Ptr, v: Ptr): void {
     const { net, B } = this;
-    const e = net.engine, k = e.k, sc = e.gemmScratch;
+    const e = net.engine, k = e.k;
     const d = this.delta[i], rd = this.rdelta[i];
     const dIn = i > 0 ? this.delta[i - 1] : this.deltaIn, rdIn = i > 0 ? this.rdelta[i - 1] : this.rdeltaIn;
     const aIn = i > 0 ? this.acts[i - 1] : this.x, raIn = i > 0 ? this.racts[i - 1] : 0;
@@ -163,14 +164,14 @@ export class HessianVector {
     if (l instanceof Dense) {
       const W = l.weight.value, C = l.inputs, OC = l.outputs, RW = this.at(out, W);
       // forward was z = a Wᵀ + b: ∂W = δᵀa, so R{∂W} = R{δ}ᵀa + δᵀR{a}; R{∂b} = Σ_b R{δ}
-      k.gemm(RW, rd, aIn, sc, OC, C, B, 1, 0, 1, 1);
-      if (raIn) k.gemm(RW, d, raIn, sc, OC, C, B, 1, 0, 1, 1);
+      gemm(e, RW, rd, aIn, OC, C, B, 1, 0, 1, 1);
+      if (raIn) gemm(e, RW, d, raIn, OC, C, B, 1, 0, 1, 1);
       k.col_sum(this.at(out, l.bias.value), rd, B, OC);
       if (i === 0) return;
       // δ_in = δ W; R{δ_in} = R{δ} W + δ V_W
-      k.gemm(dIn, d, W, sc, B, C, OC, 0, 0, 1, 0);
-      k.gemm(rdIn, rd, W, sc, B, C, OC, 0, 0, 1, 0);
-      k.gemm(rdIn, d, this.at(v, W), sc, B, C, OC, 0, 0, 1, 1);
+      gemm(e, dIn, d, W, B, C, OC, 0, 0, 1, 0);
+      gemm(e, rdIn, rd, W, B, C, OC, 0, 0, 1, 0);
+      gemm(e, rdIn, d, this.at(v, W), B, C, OC, 0, 0, 1, 1);
     } else if (l instanceof Activation && l.fn !== "identity") {
       // forward was a = f(z): δ_z = f'(z) δ_a; R{δ_z} = f'(z) R{δ_a} + f''(z) R{z} δ_a
       const a = this.acts[i];

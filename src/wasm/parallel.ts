@@ -2,16 +2,18 @@
  * The big kernels, split across the engine's threads (src/wasm/pool.ts) when it has more than one and
  * the work is worth a dispatch; otherwise exactly the single-threaded kernel call. Partitions depend only
  * on the shapes and the thread count, and reductions run in a fixed order on the calling thread, so a
- * given thread count gives the same bits every run. GEMM splits by rows of C, convolution by examples.
+ * given thread count gives the same bits every run. GEMM splits C by rows or columns, convolution by examples.
  */
 import type { Engine, Ptr } from "./engine.js";
 import type { Task } from "./pool.js";
 
 /**
- * Below this many flops a kernel stays on the calling thread: 4 MFLOP is ~80 µs of one core's packed
- * GEMM, so halving it saves ~40 µs against a dispatch + barrier round trip of ~15 µs (14.5 µs measured
- * by `npm run bench -- threads`). The wall-clock crossover itself could not be measured on our loaded
- * 2-core machines (see the README's threads table).
+ * Below this many flops a kernel stays on the calling thread. `npm run bench -- threads` splits every
+ * size to find the crossover: on a quiet 2-core machine, with the worker awake, a split loses at
+ * 0.07 MFLOP (0.9×) and already wins at 0.5 MFLOP (1.5×; 1.8× from 1.8 MFLOP). But a lone call has to
+ * wake the worker, and batch-1 inference through FC 1000 layers (1 × 1000 × 1000 GEMMs, memory-bound)
+ * measured slower split at 1 MFLOP (390 vs 335 µs per image): 4 MFLOP keeps such calls whole and
+ * loses nothing on the training and batched workloads, whose GEMMs are larger.
  */
 export const MIN_SPLIT_FLOPS = 4e6;
 
@@ -29,18 +31,27 @@ export function partition(count: number, parts: number, unit = 1): number[] {
   return b;
 }
 
-/** gemm (see Kernels.gemm) on the engine's threads: rows of C split in multiples of 8. */
+/**
+ * gemm (see Kernels.gemm) on the engine's threads. Every thread packs its own copy of the operand it
+ * shares with the others: split by rows (multiples of 8), each thread packs all of op(B) (K·N); by
+ * columns (multiples of 8, the micro-kernel's width), all of op(A) (M·K). Rows unless C is more than
+ * twice as wide as tall: for the MLP's weight gradient (100 × 784, K = 64) columns pack 6,400 floats
+ * twice instead of 50,176 (150 → 108 µs on 2 threads); for its forward pass (64 × 100, K = 784) rows
+ * measured faster (150 vs 180 µs) though they pack more, the column halves ending in narrow edge tiles.
+ */
 export function gemm(e: Engine, c: Ptr, a: Ptr, b: Ptr, M: number, N: number, K: number,
                      transA: number, transB: number, alpha: number, beta: number): void {
-  const parts = e.pool ? Math.min(e.threads, Math.floor(M / 8)) : 1;
+  const byRows = N <= 2 * M;
+  const parts = e.pool ? Math.min(e.threads, Math.floor((byRows ? M : N) / 8)) : 1;
   if (parts < 2 || 2 * M * N * K < splitPolicy.minFlops) {
     e.k.gemm(c, a, b, e.gemmScratch, M, N, K, transA, transB, alpha, beta);
     return;
   }
-  const r = partition(M, parts, 8);
+  const r = partition(byRows ? M : N, parts, 8);
   const tasks: Task[] = [];
   for (let t = 0; t < parts; t++) {
-    tasks.push({ fn: "gemm_rows", args: [c, a, b, e.scratches[t], M, N, K, transA, transB, alpha, beta, r[t], r[t + 1]] });
+    const block = byRows ? [r[t], r[t + 1], 0, N] : [0, M, r[t], r[t + 1]];
+    tasks.push({ fn: "gemm_part", args: [c, a, b, e.scratches[t], M, N, K, transA, transB, alpha, beta, ...block] });
   }
   e.pool!.run(tasks);
 }

@@ -12,6 +12,7 @@ import { loadEmbeddedMnist } from "../../src/data/mnist.js";
 import { subset } from "../../src/data/split.js";
 import { Activation } from "../../src/layers/activation.js";
 import { Pool2D } from "../../src/layers/pool2d.js";
+import { SequenceClassifier } from "../../src/rnn/classifier.js";
 import type { Layer, Mode } from "../../src/layers/layer.js";
 import { expectClose, scoped } from "../helpers.js";
 import { NO_THREADS, threaded, values } from "./helpers.js";
@@ -26,8 +27,8 @@ afterAll(() => {
   splitPolicy.minValues = saved.minValues;
 });
 
-/** [M, N, K]: below, at and above the 8-row split unit and the MR x 8 tile, K past one KC block. */
-const GEMMS = [[16, 5, 3], [17, 9, 33], [23, 8, 7], [40, 67, 300], [64, 100, 784], [130, 33, 17]];
+/** [M, N, K]: below, at and above the 8-row split unit and the MR x 8 tile, K past one KC block; C more than twice as wide as tall splits by columns. */
+const GEMMS = [[16, 5, 3], [17, 9, 33], [23, 8, 7], [40, 67, 300], [64, 100, 784], [130, 33, 17], [3, 50, 17], [9, 43, 13], [20, 100, 64]];
 const OPS = [[0, 0], [0, 1], [1, 0], [1, 1]];
 
 function runGemm(e: Engine, M: number, N: number, K: number, tA: number, tB: number, alpha: number, beta: number): Float32Array {
@@ -118,6 +119,25 @@ describe.skipIf(NO_THREADS)("training on 1 and 2 threads", () => {
       expect(train(e2)).toEqual(two);
     });
   }
+});
+
+describe.skipIf(NO_THREADS)("an RNN's GEMMs (all steps at once, per step, BPTT) on 1 and 2 threads", () => {
+  it("loss and gradient of a 2-layer sequence classifier stay close, and repeat bit for bit", async () => {
+    const T = 7, C = 5, B = 9;
+    const inputs = values(B * T * C, 3), labels = Array.from({ length: B }, (_, b) => b % 4);
+    const lengths = Array.from({ length: B }, (_, b) => 1 + (b * 3) % T); // masked steps too
+    const run = (e: Engine) => scoped(e, () => {
+      const m = new SequenceClassifier({ engine: e, seed: 3, inputs: C, steps: T, hidden: [19, 13], classes: 4 });
+      const loss = m.lossAndGradient(inputs, labels, lengths);
+      return { loss, grads: m.getGrads() };
+    });
+    const [e1, e2] = await Promise.all([threaded(1, "relaxed"), threaded(2, "relaxed")]);
+    const one = run(e1), two = run(e2);
+    expect(two.loss).toBeCloseTo(one.loss, 5);
+    expectClose(two.grads, one.grads, 1e-4, 1e-4);
+    expect(one.grads.some((g) => g !== 0)).toBe(true);
+    expect(run(e2)).toEqual(two);
+  });
 });
 
 describe.skipIf(NO_THREADS)("activation and pooling layers split by ranges and planes", () => {
