@@ -2,13 +2,14 @@
  * The book's reproduction ladder on the full MNIST: `npm run reproduce -- mlp [--data DIR] [--only N]`.
  * `--seed N` trains with seed N (results in runs/reproduce-<ladder>-seedN.json; seed 0 in
  * runs/reproduce-<ladder>.json), and `--summary [--seeds 0,1,2,3,4]` tabulates the median and every
- * seed's figure per row over the listed seeds (default: every seed run so far).
+ * seed's figure per row over the listed seeds (default: every seed run so far). The ensemble row takes
+ * `--member S` to train one member (seed S) in a second process while the first trains the others.
  * Each row trains with the book's settings, checkpoints after every epoch under runs/ (rerunning the
  * script resumes unfinished rows and skips finished ones), and prints the test accuracy of the best
  * validation epoch beside the book's figure, with wall time and examples/s. Results go to
  * runs/reproduce-<ladder>.json and a Markdown table to runs/reproduce-<ladder>.md.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { createEngine } from "../src/wasm/engine.js";
@@ -69,6 +70,22 @@ const CNN: Row[] = [
 ];
 
 const LADDERS: Record<string, Row[]> = { mlp: MLP, cnn: CNN };
+
+/** Takes the lock file at path for this process; false while another live process holds it. */
+function tryLock(path: string): boolean {
+  try {
+    writeFileSync(path, String(process.pid), { flag: "wx" });
+    return true;
+  } catch {
+    const pid = Number(readFileSync(path, "utf8"));
+    try {
+      process.kill(pid, 0); // throws when no such process: the lock is stale
+      if (pid !== process.pid) return false;
+    } catch {}
+    writeFileSync(path, String(process.pid));
+    return true;
+  }
+}
 
 /** The row's network, untrained. */
 function buildNet(row: Row, engine: Engine, seed: number): Network {
@@ -142,7 +159,7 @@ async function trainRow(engine: Engine, data: { validation: DataSet; test: DataS
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { data: { type: "string" }, only: { type: "string" }, seed: { type: "string", default: "0" }, seeds: { type: "string" }, summary: { type: "boolean", default: false } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { data: { type: "string" }, only: { type: "string" }, member: { type: "string" }, seed: { type: "string", default: "0" }, seeds: { type: "string" }, summary: { type: "boolean", default: false } } });
   const ladder = positionals[0] ?? "mlp";
   const rows = LADDERS[ladder];
   if (!rows) throw new Error(`unknown ladder ${JSON.stringify(ladder)}; expected one of ${Object.keys(LADDERS).join(", ")}`);
@@ -178,9 +195,28 @@ async function main(): Promise<void> {
       const dead: number[] = [];
       let seconds = 0;
       const speeds: number[] = [];
-      for (let s = seed + 1; members.length < row.ensemble.members - 1; s++) {
+      // `--member S` trains just the member with seed S (another process combines them all): members
+      // hold a lock file while they train, and a process that reaches a seed another one is training
+      // waits for it to finish, then takes its network from the checkpoint
+      const only = values.member === undefined ? undefined : Number(values.member);
+      if (only !== undefined && !(Number.isInteger(only) && only > seed)) throw new Error(`--member takes a seed above ${seed}, got ${values.member}`);
+      for (let s = only ?? seed + 1; members.length < row.ensemble.members - 1; s++) {
         const label = `${row.name} [member ${members.length + 2}/${row.ensemble.members}, seed ${s}]`;
-        const run = await trainRow(engine, data, training, row, s, `runs/${tag}-${i}-seed${s}`, label, true);
+        const stem = `runs/${tag}-${i}-seed${s}`;
+        while (!tryLock(`${stem}.lock`)) {
+          process.stdout.write(`\r  seed ${s} is training in another process: waiting for it…   `);
+          await new Promise((r) => setTimeout(r, 30_000));
+        }
+        let run: Awaited<ReturnType<typeof trainRow>>;
+        try {
+          run = await trainRow(engine, data, training, row, s, stem, label, true);
+        } finally {
+          unlinkSync(`${stem}.lock`);
+        }
+        if (only !== undefined) {
+          console.log(run ? `\r  seed ${s}: test ${(100 * run.test).toFixed(2)}%, ${run.seconds.toFixed(0)} s` : `\r  seed ${s} died at the start`);
+          return;
+        }
         if (!run) {
           dead.push(s);
           console.log(`\r  seed ${s} died at the start (validation at chance after epoch 1); the next seed replaces it`);
