@@ -131,16 +131,16 @@ export function conv2dBackward(e: Engine, ws: ConvScratch, dinp: Ptr, dw: Ptr, d
 }
 
 /**
- * kernel(p0, p1, …, N) over N values, split into ranges (multiples of 16 values) across threads, each
- * pointer advanced to its range. Returns false, having done nothing, when it does not split (one
- * thread, or too little work): the caller then runs the kernel itself. Elementwise: same bits on any
- * thread count.
+ * kernel(p0, p1, …, N, ...rest) over N values, split into ranges (multiples of 16 values) across
+ * threads, each pointer advanced to its range (a 0 pointer, an absent buffer, stays 0). Returns false,
+ * having done nothing, when it does not split (one thread, or too little work): the caller then runs
+ * the kernel itself. Elementwise: same bits on any thread count.
  */
-export function splitRanges(e: Engine, fn: string, ptrs: readonly Ptr[], N: number): boolean {
+export function splitRanges(e: Engine, fn: string, ptrs: readonly Ptr[], N: number, rest: readonly number[] = []): boolean {
   const parts = e.pool && N >= splitPolicy.minValues ? Math.min(e.threads, Math.floor(N / 16)) : 1;
   if (parts < 2) return false;
   const r = partition(N, parts, 16);
-  e.pool!.run(r.slice(0, parts).map((lo, t) => ({ fn, args: [...ptrs.map((p) => p + 4 * lo), r[t + 1] - lo] })));
+  e.pool!.run(r.slice(0, parts).map((lo, t) => ({ fn, args: [...ptrs.map((p) => (p ? p + 4 * lo : 0)), r[t + 1] - lo, ...rest] })));
   return true;
 }
 

@@ -6,6 +6,7 @@ import type { Engine, Ptr } from "../../src/wasm/engine.js";
 import { allocConvScratch, conv2dBackward, conv2dForward, gemm, splitPolicy, type ConvShape } from "../../src/wasm/parallel.js";
 import { Network } from "../../src/network.js";
 import { sgd } from "../../src/train/sgd.js";
+import type { SgdOptions } from "../../src/train/options.js";
 import { parseArch } from "../../src/layers/arch.js";
 import { buildLayers } from "../../src/layers/registry.js";
 import { loadEmbeddedMnist } from "../../src/data/mnist.js";
@@ -100,17 +101,19 @@ describe.skipIf(NO_THREADS).each(["plain", "relaxed"] as const)("conv2d split by
 });
 
 describe.skipIf(NO_THREADS)("training on 1 and 2 threads", () => {
-  const cases = [
-    ["MLP [784, 32, 10]", () => [784, 32, 10], 16],
-    ["CNN conv5x5x6:relu-pool2-fc30:relu-softmax10", () => buildLayers(parseArch("conv5x5x6:relu-pool2-fc30:relu-softmax10"), [784]), 10],
-  ] as const;
-  for (const [name, arch, m] of cases) {
+  const cases: [string, () => unknown, number, Partial<SgdOptions>][] = [
+    ["MLP [784, 32, 10]", () => [784, 32, 10], 16, {}],
+    ["MLP [784, 32, 10], Nesterov momentum", () => [784, 32, 10], 16, { momentum: 0.9, nesterov: true }],
+    ["MLP [784, 32, 10], Adam", () => [784, 32, 10], 16, { optimizer: { name: "adam" }, eta: 0.001 }],
+    ["CNN conv5x5x6:relu-pool2-fc30:relu-softmax10", () => buildLayers(parseArch("conv5x5x6:relu-pool2-fc30:relu-softmax10"), [784]), 10, {}],
+  ];
+  for (const [name, arch, m, extra] of cases) {
     it(`${name}: 2 threads stay close to 1, and repeat bit for bit`, async () => {
       const { training } = await loadEmbeddedMnist();
       const data = subset(training, Array.from({ length: 200 }, (_, i) => i));
       const train = (e: Engine) => scoped(e, () => {
         const net = new Network(arch() as never, { engine: e, seed: 7, activation: "relu", output: "softmax" });
-        sgd(net, data, { epochs: 2, batchSize: m, eta: 0.05, lambda: 1 });
+        sgd(net, data, { epochs: 2, batchSize: m, eta: 0.05, lambda: 1, ...extra });
         return net.getParams();
       });
       const [e1, e2] = await Promise.all([threaded(1, "relaxed"), threaded(2, "relaxed")]);
