@@ -1,5 +1,6 @@
 // The demo page: engine facts, draw-and-predict with the shipped CNN (or a model trained or loaded
-// here), training in a Web Worker with live charts, and first-layer filters / misclassified digits.
+// here), training in a Web Worker with live charts (on one thread or every core: threads.ts), and
+// first-layer filters / misclassified digits.
 // Every failure lands in a visible message: no SIMD, a worker that cannot start, a bad model file.
 import { createEngine, deserializeModel, filterGrid } from "../src/index.js";
 import type { Engine, Network, RgbaImage } from "../src/index.js";
@@ -9,6 +10,7 @@ import { LineChart } from "./charts.js";
 import { PRESETS, type TrainConfig } from "./session.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 import { mountSlowdown } from "./slowdown.js";
+import { isolated, mountThreads, threadsText } from "./threads.js";
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -188,11 +190,16 @@ function readConfig(): TrainConfig {
   };
 }
 
+const threads = mountThreads($<HTMLSelectElement>("threads"), $("threads-note"));
+
 const startBtn = $<HTMLButtonElement>("start");
 const pauseBtn = $<HTMLButtonElement>("pause");
 const stopBtn = $<HTMLButtonElement>("stop");
 const status = $("train-status");
 const progress = $<HTMLProgressElement>("progress");
+const speed = $("speed");
+/** Threads the current run's engine uses, as the worker reported. */
+let threadsInUse = 1;
 let worker: Worker | null = null;
 let paused = false;
 
@@ -228,6 +235,10 @@ function onWorker(m: FromWorker): void {
       delete status.dataset.accuracy;
       delete status.dataset.hash;
       progress.value = 0;
+      threadsInUse = m.threads;
+      speed.dataset.threads = String(m.threads);
+      speed.textContent = `on ${threadsText(m.threads)}`;
+      if (m.threadsNote) threads.note(m.threadsNote); // asked for more than it could run
       setStatus(`training ${m.numParams.toLocaleString("en-US")} parameters on ${m.trainSize.toLocaleString("en-US")} digits…`, "training");
       break;
     case "epoch": {
@@ -237,12 +248,14 @@ function onWorker(m: FromWorker): void {
       status.dataset.epochs = String(p.epoch);
       if (p.epoch > 0) status.dataset.eps = `${status.dataset.eps ? `${status.dataset.eps},` : ""}${Math.round(p.examplesPerSecond)}`; // per epoch, for tools
       status.dataset.accuracy = String(p.validationAccuracy);
-      if (p.epoch > 0) setStatus(`epoch ${p.epoch}: validation accuracy ${pct(p.validationAccuracy)}, ${Math.round(p.examplesPerSecond).toLocaleString("en-US")} examples/s`, "training");
+      if (p.epoch > 0) setStatus(`epoch ${p.epoch}: validation accuracy ${pct(p.validationAccuracy)}, ${Math.round(p.examplesPerSecond).toLocaleString("en-US")} examples/s on ${threadsText(threadsInUse)}`, "training");
       break;
     }
     case "progress":
       progress.value = m.fraction;
-      if (m.examplesPerSecond !== null) speedChart.push(+(m.fraction * Number(form.epochs.value)).toFixed(3), [m.examplesPerSecond]);
+      if (m.examplesPerSecond === null) break;
+      speedChart.push(+(m.fraction * Number(form.epochs.value)).toFixed(3), [m.examplesPerSecond]);
+      speed.textContent = `${Math.round(m.examplesPerSecond).toLocaleString("en-US")} examples/s on ${threadsText(threadsInUse)}`;
       break;
     case "filters":
       paint($("filters"), m.image, 240);
@@ -300,7 +313,7 @@ startBtn.onclick = () => {
   if (bad) return setStatus(`${bad} must be a positive number`, "error");
   status.classList.remove("error");
   trainingButtons(true);
-  send({ type: "start", config: c });
+  send({ type: "start", config: c, threads: threads.chosen() });
 };
 pauseBtn.onclick = () => {
   paused = !paused;
@@ -355,8 +368,9 @@ async function start(): Promise<void> {
   baseMark = engine.mark();
   const size = await wasmSize(engine.variant).catch(() => null);
   const facts = $("engine");
-  facts.textContent = `kernels: ${engine.variant === "relaxed" ? "relaxed SIMD (fused multiply-add)" : "plain SIMD (relaxed SIMD not available here)"}${size ? ` · simdnet${engine.variant === "relaxed" ? ".relaxed" : ""}.wasm ${(size / 1024).toFixed(1)} KB` : ""} · ${navigator.hardwareConcurrency ?? "?"} logical cores`;
+  facts.textContent = `kernels: ${engine.variant === "relaxed" ? "relaxed SIMD (fused multiply-add)" : "plain SIMD (relaxed SIMD not available here)"}${size ? ` · simdnet${engine.variant === "relaxed" ? ".relaxed" : ""}.wasm ${(size / 1024).toFixed(1)} KB` : ""} · ${navigator.hardwareConcurrency ?? "?"} logical cores · ${isolated ? "cross-origin isolated: training may use every core" : "not cross-origin isolated: training runs on 1 thread"}`;
   facts.dataset.variant = engine.variant;
+  facts.dataset.isolated = String(isolated);
   startWorker();
   const res = await fetch(SHIPPED_URL);
   if (!res.ok) throw new Error(`the shipped model ${SHIPPED_URL.pathname} could not be fetched (HTTP ${res.status})`);

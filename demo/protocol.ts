@@ -4,7 +4,8 @@ import type { ChartPoint, TrainConfig } from "./session.js";
 
 /** Page → worker. */
 export type ToWorker =
-  | { type: "start"; config: TrainConfig }
+  /** threads: how many the run's engine should use (1, or the page's cores where it is cross-origin isolated). */
+  | { type: "start"; config: TrainConfig; threads: number }
   | { type: "pause" }
   | { type: "resume" }
   | { type: "stop" }
@@ -14,7 +15,8 @@ export type ToWorker =
 /** Worker → page. */
 export type FromWorker =
   | { type: "ready"; variant: Variant }
-  | { type: "started"; numParams: number; batchesPerEpoch: number; trainSize: number }
+  /** threads: what the run's engine actually uses; threadsNote: why it uses fewer than asked for ("" otherwise). */
+  | { type: "started"; numParams: number; batchesPerEpoch: number; trainSize: number; threads: number; threadsNote: string }
   | { type: "epoch"; point: ChartPoint }
   | { type: "progress"; epoch: number; fraction: number; examplesPerSecond: number | null }
   | { type: "filters"; image: RgbaImage }

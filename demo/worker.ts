@@ -1,7 +1,9 @@
 /**
  * The training worker: loads its own engine and the embedded digits, then runs a {@link Session} in
  * chunks of about 50 ms, yielding to the event loop between chunks so pause / resume / stop arrive
- * at once and the page never freezes. Messages: see ToWorker / FromWorker in protocol.ts.
+ * at once and the page never freezes. Each run says how many threads its engine should use: a change
+ * disposes the engine (stopping its pool of workers) and creates one with the new count, falling back to
+ * one thread, with the reason, where threads cannot run. Messages: see ToWorker / FromWorker in protocol.ts.
  */
 import { createEngine, deserializeModel, loadEmbeddedMnist, serializeModel } from "../src/index.js";
 import type { Engine, MnistSplit } from "../src/index.js";
@@ -17,6 +19,8 @@ const CHUNK_MS = 50;
 const FILTERS_MS = 500;
 
 let engine: Engine;
+/** The thread count `engine` was created for (engine.threads is 1 when that count could not run). */
+let requested = 1;
 let split: MnistSplit;
 let session: Session | null = null;
 let paused = false;
@@ -34,6 +38,22 @@ const ready = (async () => {
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** Makes `engine` one created for `threads` threads, replacing (and disposing) the current one if it is not. */
+async function useThreads(threads: number): Promise<void> {
+  if (threads === requested) return;
+  engine.dispose(); // stops the old engine's workers; its memory, and the last run's network, go with it
+  let next: Engine;
+  try {
+    next = await createEngine({ threads });
+  } catch (err) {
+    next = await createEngine(); // e.g. no shared memory: the page is not cross-origin isolated
+    next.threadsNote = `one thread: ${message(err)}`;
+  }
+  engine = next;
+  requested = threads;
+  mark = engine.mark();
 }
 
 function finish(): void {
@@ -82,16 +102,22 @@ function loop(gen: number): void {
 }
 let lastFilters = 0;
 
-scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
-  const m = ev.data;
-  await ready;
+/** Messages are handled one after another, so none slips in while a start awaits its new engine. */
+let queue: Promise<void> = ready;
+scope.onmessage = (ev: MessageEvent<ToWorker>) => {
+  queue = queue.then(() => handle(ev.data));
+};
+
+async function handle(m: ToWorker): Promise<void> {
   try {
     if (m.type === "start") {
       running = false;
+      session = null;
+      await useThreads(m.threads);
       engine.release(mark); // the previous run's network and data
       session = new Session(engine, split, m.config);
       paused = false;
-      post({ type: "started", numParams: session.net.numParams, batchesPerEpoch: session.trainer.batchesPerEpoch, trainSize: session.training.n });
+      post({ type: "started", numParams: session.net.numParams, batchesPerEpoch: session.trainer.batchesPerEpoch, trainSize: session.training.n, threads: engine.threads, threadsNote: engine.threadsNote });
       post({ type: "epoch", point: session.initialPoint() });
       post({ type: "filters", image: session.filters() });
       running = true;
@@ -125,4 +151,4 @@ scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
     running = false;
     post({ type: "error", message: message(err) });
   }
-};
+}

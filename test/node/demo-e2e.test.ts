@@ -2,7 +2,8 @@
 // Debian's Chromium (playwright-core; no browser is ever downloaded) through the page like a user:
 // draws a real test digit with mouse events, trains in the worker, pauses, saves and loads models,
 // and checks that bad input gets a visible message. The weights the worker trains must hash the same
-// as the same run in Node. A screenshot goes to test-output/demo.png.
+// as the same run in Node with the same thread count (1, and 2 in the cross-origin isolated page).
+// A screenshot goes to test-output/demo.png.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, preview, type PreviewServer } from "vite";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -40,11 +41,12 @@ afterAll(async () => {
   rmSync(outDir, { recursive: true, force: true });
 });
 
-/** A fresh page with the shipped model loaded; page errors are collected. */
-async function open(): Promise<{ page: Page; errors: string[] }> {
+/** A fresh page with the shipped model loaded; page errors are collected. `setup` runs before it loads. */
+async function open(setup?: (page: Page) => Promise<unknown>): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 1500 }, acceptDownloads: true });
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  await setup?.(page);
   await page.goto(url);
   await page.waitForSelector('#model-info[data-model="shipped CNN"]', { timeout: 60_000 });
   return { page, errors };
@@ -80,6 +82,30 @@ async function drawDigit(page: Page, i: number): Promise<number> {
 
 async function attr(page: Page, sel: string, name: string): Promise<string | null> {
   return page.getAttribute(sel, name);
+}
+
+/** Trains `config`'s preset fields in the page on `threads` threads (the #threads option) and returns the worker's weights hash. */
+async function trainInPage(page: Page, threads: string, config: { epochs: number; trainSize: number }): Promise<string> {
+  await page.waitForSelector("#start:not([disabled])", { timeout: 60_000 });
+  await page.selectOption("#preset", "conv");
+  await page.selectOption("#threads", threads);
+  await page.fill("#epochs", String(config.epochs));
+  await page.fill("#train-size", String(config.trainSize));
+  await page.click("#start");
+  await page.waitForSelector('#train-status[data-state="done"]', { timeout: 120_000 });
+  return (await attr(page, "#train-status", "data-hash"))!;
+}
+
+/** The same run in Node on an engine with `threads` threads: the hash of its final weights. */
+async function trainInNode(threads: number, config: { epochs: number; trainSize: number }): Promise<string> {
+  const e = await createEngine({ variant: "relaxed", threads });
+  try {
+    const s = new Session(e, split, { ...PRESETS.conv.config, ...config });
+    while (!s.done) s.step(1000);
+    return weightsHash(s.net.getParams());
+  } finally {
+    e.dispose();
+  }
 }
 
 describe("the demo, built by vite and served by vite preview, in Chromium", () => {
@@ -120,6 +146,7 @@ describe("the demo, built by vite and served by vite preview, in Chromium", () =
     const { page, errors } = await open();
     await page.waitForSelector("#start:not([disabled])", { timeout: 60_000 });
     await page.selectOption("#preset", "conv");
+    await page.selectOption("#threads", "1"); // pinned: Node below trains on one thread
     await page.fill("#epochs", "2");
     await page.fill("#train-size", "2000");
     await page.click("#start");
@@ -140,6 +167,8 @@ describe("the demo, built by vite and served by vite preview, in Chromium", () =
     expect(after[after.length - 1]).toBeGreaterThan(Math.max(before + 0.3, 0.6)); // the accuracy rises
     expect(Number(await attr(page, "#train-status", "data-accuracy"))).toBe(after[after.length - 1]);
     expect(await attr(page, "#model-info", "data-model")).toBe("trained here");
+    expect(await attr(page, "#speed", "data-threads")).toBe("1");
+    expect(await page.textContent("#speed")).toMatch(/examples\/s on 1 thread$/);
     await page.screenshot({ path: `${root}test-output/demo.png`, fullPage: true });
 
     // the same run in Node: the worker's weights hash must match exactly
@@ -169,6 +198,47 @@ describe("the demo, built by vite and served by vite preview, in Chromium", () =
     expect(errors).toEqual([]);
     await page.close();
   }, 180_000);
+
+  it("trains on 2 threads in the isolated page, bit for bit as Node on 2 threads; back on 1 thread as Node on 1", async () => {
+    // the page's "all cores" is navigator.hardwareConcurrency: made 2 here, whatever this machine has
+    const { page, errors } = await open((p) => p.addInitScript(() => Object.defineProperty(Navigator.prototype, "hardwareConcurrency", { get: () => 2 })));
+    expect(await attr(page, "#engine", "data-isolated")).toBe("true");
+    expect(await page.textContent("#engine")).toContain("cross-origin isolated");
+    expect(await page.$eval("#threads", (s) => (s as HTMLSelectElement).value)).toBe("2"); // all cores by default
+    expect(await page.$eval("#threads", (s) => (s as HTMLSelectElement).disabled)).toBe(false);
+    expect(await page.textContent("#threads option:checked")).toBe("all cores (2)");
+    const config = { epochs: 1, trainSize: 1000 };
+    const two = await trainInPage(page, "2", config);
+    expect(await attr(page, "#speed", "data-threads")).toBe("2"); // what the worker's engine reported
+    expect(await page.textContent("#speed")).toMatch(/^[\d,]+ examples\/s on 2 threads$/);
+    expect(await page.isHidden("#threads-note")).toBe(true); // nothing fell back
+    expect(two).toBe(await trainInNode(2, config));
+    // a new choice recreates the worker's engine (the 2-thread one is disposed) before the next run
+    const one = await trainInPage(page, "1", config);
+    expect(await attr(page, "#speed", "data-threads")).toBe("1");
+    expect(one).toBe(await trainInNode(1, config));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it("stays on 1 thread, and says why, in a page that is not cross-origin isolated", async () => {
+    // the same page served without COOP / COEP: no SharedArrayBuffer, so no threads
+    const { page, errors } = await open((p) => p.route((u) => u.pathname === "/", async (route) => {
+      const res = await route.fetch();
+      const headers = { ...res.headers() };
+      delete headers["cross-origin-opener-policy"];
+      delete headers["cross-origin-embedder-policy"];
+      await route.fulfill({ response: res, headers });
+    }));
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    expect(await attr(page, "#engine", "data-isolated")).toBe("false");
+    expect(await page.textContent("#engine")).toContain("not cross-origin isolated");
+    expect(await page.$eval("#threads", (s) => (s as HTMLSelectElement).value)).toBe("1");
+    expect(await page.$eval("#threads", (s) => (s as HTMLSelectElement).disabled)).toBe(true);
+    expect(await page.textContent("#threads-note")).toContain("not cross-origin isolated");
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 
   it("says clearly what went wrong: a bad model file, no SIMD, a worker that cannot load", async () => {
     const { page } = await open();
