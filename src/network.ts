@@ -5,7 +5,7 @@
  */
 import { defaultEngine, type Engine, type Ptr } from "./wasm/engine.js";
 import { Rng } from "./rng.js";
-import { Layer, layoutParams, type InitScheme, type Param } from "./layers/layer.js";
+import { Layer, checkInit, layoutParams, type InitScheme, type Param } from "./layers/layer.js";
 import { Dense } from "./layers/dense.js";
 import { Activation, checkActivation, type ActivationName } from "./layers/activation.js";
 import { Softmax } from "./layers/softmax.js";
@@ -25,7 +25,10 @@ export interface NetworkOptions {
   output?: ActivationName | "softmax";
   /** Dropout rate on hidden layers for the sizes shorthand (default 0). */
   dropout?: number;
-  /** Weight initialization: "default" N(0, 1/n_in) or "large" N(0, 1) (default "default"). */
+  /**
+   * Weight initialization (default "default", the book's): "default" W ~ N(0, 1/n_in), b ~ N(0, 1);
+   * "large" W, b ~ N(0, 1); "he" W ~ N(0, 2/n_in), b = 0 (He et al. 2015: the usual choice for ReLU).
+   */
   init?: InitScheme;
   /** Seed for initialization and dropout masks (default 0). */
   seed?: number;
@@ -112,7 +115,7 @@ export class Network {
     this.seed = opts.seed ?? 0;
     this.rng = new Rng(this.engine, this.seed);
     const scheme = opts.init ?? "default";
-    if (scheme !== "default" && scheme !== "large") throw new TypeError(`simdnet: unknown init ${JSON.stringify(scheme)}; expected "default" or "large"`);
+    checkInit(scheme);
     for (const l of layers) l.init(this.rng, scheme);
   }
 

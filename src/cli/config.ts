@@ -8,13 +8,14 @@ import type { Schedule, SgdOptions } from "../train/options.js";
 import { optimizerConfig, type OptimizerConfig } from "../train/optimizers.js";
 import type { CostName } from "../loss/costs.js";
 import type { ActivationName } from "../layers/activation.js";
+import { checkInit, type InitScheme } from "../layers/layer.js";
 
 export const FLAGS = {
   arch: { type: "string", default: "784-100-10", help: 'architecture: sizes "784-30-10" or layers "fc100-softmax10" (see src/layers/arch.ts)' },
   cost: { type: "string", default: "cross-entropy", help: "quadratic | cross-entropy | log-likelihood (needs a softmax output)" },
   activation: { type: "string", default: "sigmoid", help: "hidden activation: sigmoid | tanh | relu | identity" },
   output: { type: "string", default: "sigmoid", help: "output layer for sizes architectures: sigmoid | softmax | identity" },
-  init: { type: "string", default: "default", help: 'weights: "default" N(0,1/n_in) or "large" N(0,1)' },
+  init: { type: "string", default: "default", help: 'default: W~N(0,1/n_in), b~N(0,1) (the book) | large: W,b~N(0,1) | he: W~N(0,2/n_in), b=0 (for ReLU)' },
   eta: { type: "string", default: "0.5", help: "learning rate η" },
   lambda: { type: "string", default: "0", help: "L2 regularization λ" },
   l1: { type: "string", default: "0", help: "L1 regularization λ₁" },
@@ -119,12 +120,12 @@ export function sgdOptions(flags: Flags): SgdOptions {
 }
 
 /** Network options from the flags. */
-export function networkOptions(flags: Flags): { cost: CostName; activation: ActivationName; output: ActivationName | "softmax"; init: "default" | "large"; dropout: number; seed: number } {
+export function networkOptions(flags: Flags): { cost: CostName; activation: ActivationName; output: ActivationName | "softmax"; init: InitScheme; dropout: number; seed: number } {
   return {
     cost: flags.cost as CostName,
     activation: flags.activation as ActivationName,
     output: flags.output as ActivationName | "softmax",
-    init: flags.init === "large" ? "large" : flags.init === "default" ? "default" : (() => { throw new RangeError(`--init must be default or large, got ${JSON.stringify(flags.init)}`); })(),
+    init: checkInit(flags.init ?? "default", "--init"),
     dropout: num(flags, "dropout", (v) => v >= 0 && v < 1, "in [0, 1)"),
     seed: num(flags, "seed", Number.isInteger, "an integer"),
   };

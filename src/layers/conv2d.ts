@@ -7,7 +7,7 @@
 import type { Engine, Ptr } from "../wasm/engine.js";
 import { allocConvScratch, conv2dBackward, conv2dForward, type ConvScratch, type ConvShape } from "../wasm/parallel.js";
 import type { Rng } from "../rng.js";
-import { Layer, type InitScheme, type LayerSpec, type Mode, type Param, type ParamSpec, type Shape } from "./layer.js";
+import { Layer, initWeightAndBias, type InitScheme, type LayerSpec, type Mode, type Param, type ParamSpec, type Shape } from "./layer.js";
 
 /** "valid": receptive fields stay inside the image; "same": zero-pad so the output is ⌈H/s⌉ × ⌈W/s⌉; a number: that many zeros on every side. */
 export type Padding = "valid" | "same" | number;
@@ -124,10 +124,9 @@ export class Conv2D extends Layer {
     this.b = b;
   }
 
-  /** "default": W ~ N(0, 1/(C·k·k)), network2's 1/√n_in with the receptive field as n_in; b ~ N(0, 1). "large": both N(0, 1). */
+  /** "default": W ~ N(0, 1/(C·k·k)), network2's 1/√n_in with the receptive field as n_in; b ~ N(0, 1). "large": both N(0, 1). "he": W ~ N(0, 2/(C·k·k)), b = 0. */
   override init(rng: Rng, scheme: InitScheme): void {
-    rng.fillNormal(this.w.value, this.w.size, 0, scheme === "large" ? 1 : 1 / Math.sqrt(this.fanIn));
-    rng.fillNormal(this.b.value, this.b.size, 0, 1);
+    initWeightAndBias(rng, scheme, this.fanIn, this.w, this.b);
   }
 
   get weight(): Param {

@@ -5,7 +5,7 @@
 import type { Engine, Ptr } from "../wasm/engine.js";
 import { gemm } from "../wasm/parallel.js";
 import type { Rng } from "../rng.js";
-import { Layer, type InitScheme, type LayerSpec, type Mode, type Param, type ParamSpec } from "./layer.js";
+import { Layer, initWeightAndBias, type InitScheme, type LayerSpec, type Mode, type Param, type ParamSpec } from "./layer.js";
 
 export class Dense extends Layer {
   private e!: Engine;
@@ -38,10 +38,9 @@ export class Dense extends Layer {
     this.b = b;
   }
 
-  /** "default": W ~ N(0, 1/inputs), b ~ N(0, 1) (network2's default_weight_initializer); "large": both N(0, 1). */
+  /** "default": W ~ N(0, 1/inputs), b ~ N(0, 1) (network2's default_weight_initializer); "large": both N(0, 1); "he": W ~ N(0, 2/inputs), b = 0. */
   override init(rng: Rng, scheme: InitScheme): void {
-    rng.fillNormal(this.w.value, this.w.size, 0, scheme === "large" ? 1 : 1 / Math.sqrt(this.inputs));
-    rng.fillNormal(this.b.value, this.b.size, 0, 1);
+    initWeightAndBias(rng, scheme, this.inputs, this.w, this.b);
   }
 
   allocate(e: Engine, maxBatch: number): void {

@@ -27,8 +27,32 @@ export interface ParamSpec {
   readonly decay: boolean;
 }
 
-/** How weights are drawn: network2's default N(0, 1/n_in), or the "large" N(0, 1) of network.py. */
-export type InitScheme = "default" | "large";
+/** Every {@link InitScheme}, in the order error messages list them. */
+export const INIT_SCHEMES = ["default", "large", "he"] as const;
+
+/**
+ * How weights and biases are drawn, with n_in a unit's fan-in (inputs for Dense, C·k·k for Conv2D):
+ * "default" W ~ N(0, 1/n_in), b ~ N(0, 1) (network2's default_weight_initializer, the book's choice);
+ * "large" W, b ~ N(0, 1) (network.py); "he" W ~ N(0, 2/n_in), b = 0 (He et al. 2015, the usual choice
+ * for ReLU nets: with "default", some seeds push a whole ReLU layer below zero within a few steps).
+ */
+export type InitScheme = (typeof INIT_SCHEMES)[number];
+
+/** Returns s if it names an {@link InitScheme}; otherwise throws, naming the accepted values. */
+export function checkInit(s: unknown, where = "simdnet: init"): InitScheme {
+  if (!(INIT_SCHEMES as readonly unknown[]).includes(s)) {
+    throw new RangeError(`${where} must be one of ${INIT_SCHEMES.map((v) => JSON.stringify(v)).join(", ")}; got ${JSON.stringify(s)}`);
+  }
+  return s as InitScheme;
+}
+
+/** Draws a weight tensor and its bias under `scheme`, for units with `fanIn` inputs each. */
+export function initWeightAndBias(rng: Rng, scheme: InitScheme, fanIn: number, w: Param, b: Param): void {
+  const std = scheme === "large" ? 1 : scheme === "he" ? Math.sqrt(2 / fanIn) : 1 / Math.sqrt(fanIn);
+  rng.fillNormal(w.value, w.size, 0, std);
+  // N(0, 0) is exactly +0 (0·z + 0 with z finite), as the RNN's biases do it
+  rng.fillNormal(b.value, b.size, 0, scheme === "he" ? 0 : 1);
+}
 
 /** Per-call context: whether we are training (dropout on) and the generator for masks. */
 export interface Mode {
