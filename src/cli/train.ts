@@ -146,6 +146,9 @@ async function trainOne(flags: Flags, engine: Engine, data: MnistSplit & { sourc
       bar?.stop();
       log(`${String(rec.epoch).padStart(5)} ${String(+rec.eta.toPrecision(4)).padStart(6)} ${fix(rec.trainingCost).padStart(12)} ${fix(rec.evaluationCost).padStart(10)} ${pct(rec.evaluationAccuracy).padStart(9)} ${(rec.seconds.toFixed(2) + "s").padStart(7)} ${Math.round(rec.examplesPerSecond).toLocaleString("en-US").padStart(13)}`);
       if (ckpt) pending = saveCheckpoint(ckpt, { arch: flags.arch, numParams: net.numParams, state: t.state() });
+      if (rec.epoch === 0 && rec.evaluationAccuracy !== undefined && rec.evaluationAccuracy < 1.5 / net.outputSize) {
+        log(`  ⚠ validation accuracy is at chance after the first epoch: the network may have died at the start (a layer's ReLUs all ≤ 0 for every input, as the book's init does to some seeds) or η may be too large; try --init he, another --seed or a smaller --eta`);
+      }
     },
   });
   // The loop awaits each checkpoint write, so a run killed mid-epoch loses at most that epoch.
