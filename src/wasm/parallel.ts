@@ -17,11 +17,18 @@ import type { Task } from "./pool.js";
  */
 export const MIN_SPLIT_FLOPS = 4e6;
 
+/**
+ * The threshold for GEMMs whose C is at least 16 × 16 (compute-bound tiles, such as an RNN's per-step
+ * 64 × 128 × 128 product): called back to back in a training step they find the worker awake, where
+ * the sweep shows a split paying from 0.5 MFLOP.
+ */
+export const MIN_SPLIT_FLOPS_TILED = 5e5;
+
 /** Elementwise and pooling kernels over fewer values than this stay on the calling thread (~15 µs of ReLU). */
 export const MIN_SPLIT_VALUES = 1 << 16;
 
 /** The thresholds in force: tests lower them to 0 to split every kernel, however small. */
-export const splitPolicy = { minFlops: MIN_SPLIT_FLOPS, minValues: MIN_SPLIT_VALUES };
+export const splitPolicy = { minFlops: MIN_SPLIT_FLOPS, minFlopsTiled: MIN_SPLIT_FLOPS_TILED, minValues: MIN_SPLIT_VALUES };
 
 /** Boundaries of `parts` near-equal ranges of [0, count), inner boundaries at multiples of unit. */
 export function partition(count: number, parts: number, unit = 1): number[] {
@@ -43,7 +50,8 @@ export function gemm(e: Engine, c: Ptr, a: Ptr, b: Ptr, M: number, N: number, K:
                      transA: number, transB: number, alpha: number, beta: number): void {
   const byRows = N <= 2 * M;
   const parts = e.pool ? Math.min(e.threads, Math.floor((byRows ? M : N) / 8)) : 1;
-  if (parts < 2 || 2 * M * N * K < splitPolicy.minFlops) {
+  const minFlops = M >= 16 && N >= 16 ? Math.min(splitPolicy.minFlops, splitPolicy.minFlopsTiled) : splitPolicy.minFlops;
+  if (parts < 2 || 2 * M * N * K < minFlops) {
     e.k.gemm(c, a, b, e.gemmScratch, M, N, K, transA, transB, alpha, beta);
     return;
   }
