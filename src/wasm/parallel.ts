@@ -12,15 +12,16 @@ import type { Task } from "./pool.js";
  * size to find the crossover: on a quiet 2-core machine, with the worker awake, a split loses at
  * 0.07 MFLOP (0.9×) and already wins at 0.5 MFLOP (1.5×; 1.8× from 1.8 MFLOP). But a lone call has to
  * wake the worker, and batch-1 inference through FC 1000 layers (1 × 1000 × 1000 GEMMs, memory-bound)
- * measured slower split at 1 MFLOP (390 vs 335 µs per image): 4 MFLOP keeps such calls whole and
- * loses nothing on the training and batched workloads, whose GEMMs are larger.
+ * measured slower split at 1 MFLOP (390 vs 335 µs per image): 4 MFLOP keeps such thin calls whole;
+ * GEMMs with a squarer C have the lower {@link MIN_SPLIT_FLOPS_TILED}. Convolutions use this one.
  */
 export const MIN_SPLIT_FLOPS = 4e6;
 
 /**
  * The threshold for GEMMs whose C is at least 16 × 16 (compute-bound tiles, such as an RNN's per-step
  * 64 × 128 × 128 product): called back to back in a training step they find the worker awake, where
- * the sweep shows a split paying from 0.5 MFLOP.
+ * the sweep shows a split paying from 0.5 MFLOP (RNN training on 2 threads: 1.1× → 1.4×). A lone such
+ * call after the pool has idled pays a worker's wake-up instead (README, Threads).
  */
 export const MIN_SPLIT_FLOPS_TILED = 5e5;
 
