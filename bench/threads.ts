@@ -45,7 +45,7 @@ function values(n: number, phase: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + phase));
 }
 
-/** GEMM GFLOP/s (wall, CPU) per engine for C = A B, repeated to last ~`ms`. */
+/** GEMM GFLOP/s (wall, CPU) per engine for C = A B, repeated to ~0.2 GFLOP per timed run. */
 function gemmRate(es: Engine[], M: number, N: number, K: number, tA = 0, tB = 0): Ms[] {
   const flops = 2 * M * N * K, reps = Math.max(1, Math.round(2e8 / flops));
   const fns = es.map((e) => {
@@ -80,10 +80,13 @@ export async function threadsSection(ctx: BenchContext): Promise<string[]> {
   // what a split buys or costs at that size
   const minFlops = splitPolicy.minFlops;
   splitPolicy.minFlops = 0;
-  for (const [M, N, K] of [[32, 32, 32], [64, 64, 64], [64, 100, 64], [96, 96, 96], [100, 64, 200], [128, 128, 128], [64, 100, 784], [100, 784, 64], [256, 256, 256]]) {
-    row(`GEMM ${M}×${N}×${K} (${fmt((2 * M * N * K) / 1e6, 2)} MFLOP, always split), GFLOP/s`, gemmRate(es, M, N, K), 1);
+  try {
+    for (const [M, N, K] of [[32, 32, 32], [64, 64, 64], [64, 100, 64], [96, 96, 96], [100, 64, 200], [128, 128, 128], [64, 100, 784], [100, 784, 64], [256, 256, 256]]) {
+      row(`GEMM ${M}×${N}×${K} (${fmt((2 * M * N * K) / 1e6, 2)} MFLOP, always split), GFLOP/s`, gemmRate(es, M, N, K), 1);
+    }
+  } finally {
+    splitPolicy.minFlops = minFlops;
   }
-  splitPolicy.minFlops = minFlops;
   es.forEach((e, i) => e.release(marks[i]));
 
   const dir = ["../shared/data/mnist", "/work/shared/data/mnist"].find((d) => existsSync(d));

@@ -241,7 +241,6 @@ async function main(): Promise<void> {
       speeds.sort((a, b) => a - b);
       r = { name: row.name, book: row.book, ours: 100 * ev.vote.accuracy, peakTest: 100 * ev.average.accuracy, bestEpoch: NaN, epochs: row.sgd.epochs, seconds, examplesPerSecond: speeds[Math.floor(speeds.length / 2)] ?? NaN };
     }
-    results[row.name] = r;
     // merge with what other processes (--only on other rows) have written since we started
     const latest: Record<string, Result> = existsSync(resultsPath) ? JSON.parse(await readFile(resultsPath, "utf8")) : {};
     Object.assign(results, { ...latest, ...results, [row.name]: r });

@@ -5,7 +5,7 @@
  * Kernels: assembly/kernels/conv.ts (im2col + packed GEMM, or direct convolution).
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
-import { allocConvScratch, conv2dBackward, conv2dForward, type ConvScratch, type ConvShape } from "../wasm/parallel.js";
+import { allocConvScratch, conv2dBackward, conv2dForward, fill, type ConvScratch, type ConvShape } from "../wasm/parallel.js";
 import type { Rng } from "../rng.js";
 import { Layer, initWeightAndBias, type InitScheme, type LayerSpec, type Mode, type Param, type ParamSpec, type Shape } from "./layer.js";
 
@@ -62,6 +62,8 @@ export class Conv2D extends Layer {
   private inp: Ptr = 0;
   private out: Ptr = 0;
   private ws: ConvScratch = { dcol: [], dw: [], dbias: [] };
+  /** {@link geometry}, made on first use. */
+  private shape?: ConvShape;
   private dinp: Ptr = 0;
 
   /** A convolution over examples of inShape = [C, H, W]. */
@@ -142,7 +144,7 @@ export class Conv2D extends Layer {
     this.maxBatch = maxBatch;
     this.out = e.alloc(maxBatch * this.outSize);
     this.dinp = e.alloc(maxBatch * this.inSize);
-    if (this.uses === "im2col") this.ws = allocConvScratch(e, this.geometry());
+    if (this.uses === "im2col") this.ws = allocConvScratch(e, this.geometry);
   }
 
   forward(inp: Ptr, B: number, _mode: Mode): Ptr {
@@ -152,7 +154,7 @@ export class Conv2D extends Layer {
     const [F, OH, OW] = this.outShape;
     const k = this.e.k;
     if (this.uses === "im2col") {
-      conv2dForward(this.e, this.out, inp, this.w.value, this.b.value, B, this.geometry());
+      conv2dForward(this.e, this.out, inp, this.w.value, this.b.value, B, this.geometry);
     } else {
       k.conv2d_direct_forward(this.out, inp, this.w.value, this.b.value, B, C, H, W, F, this.kernel, this.stride, this.pad, OH, OW);
     }
@@ -164,9 +166,9 @@ export class Conv2D extends Layer {
     const [F, OH, OW] = this.outShape;
     const k = this.e.k;
     const dinp = needDinp ? this.dinp : 0;
-    if (needDinp) k.fill(dinp, 0, B * this.inSize); // the kernels add into dinp
+    if (needDinp) fill(this.e, dinp, 0, B * this.inSize); // the kernels add into dinp
     if (this.uses === "im2col") {
-      conv2dBackward(this.e, this.ws, dinp, this.w.grad, this.b.grad, dout, this.inp, this.w.value, B, this.geometry());
+      conv2dBackward(this.e, this.ws, dinp, this.w.grad, this.b.grad, dout, this.inp, this.w.value, B, this.geometry);
     } else {
       k.conv2d_direct_backward(dinp, this.w.grad, this.b.grad, dout, this.inp, this.w.value, B, C, H, W, F, this.kernel, this.stride, this.pad, OH, OW);
     }
@@ -174,10 +176,9 @@ export class Conv2D extends Layer {
   }
 
   /** The shape record the threaded wrappers take (src/wasm/parallel.ts). */
-  private geometry(): ConvShape {
-    const [C, H, W] = this.inShape;
-    const [F, OH, OW] = this.outShape;
-    return { C, H, W, F, k: this.kernel, s: this.stride, pad: this.pad, OH, OW };
+  private get geometry(): ConvShape {
+    return (this.shape ??= { C: this.inShape[0], H: this.inShape[1], W: this.inShape[2], F: this.outShape[0],
+      k: this.kernel, s: this.stride, pad: this.pad, OH: this.outShape[1], OW: this.outShape[2] });
   }
 
   spec(): LayerSpec {

@@ -50,9 +50,12 @@ export function partition(count: number, parts: number, unit = 1): number[] {
 export function gemm(e: Engine, c: Ptr, a: Ptr, b: Ptr, M: number, N: number, K: number,
                      transA: number, transB: number, alpha: number, beta: number): void {
   const byRows = N <= 2 * M;
+
   const parts = e.pool ? Math.min(e.threads, Math.floor((byRows ? M : N) / 8)) : 1;
   const minFlops = M >= 16 && N >= 16 ? Math.min(splitPolicy.minFlops, splitPolicy.minFlopsTiled) : splitPolicy.minFlops;
-  if (parts < 2 || 2 * M * N * K < minFlops) {
+  // x·Wᵀ with M ≤ 2 (batch-1 inference) takes gemm's dot-product path, which gemm_part would replace by packing
+  const dots = M <= 2 && transA === 0 && transB === 1;
+  if (parts < 2 || dots || 2 * M * N * K < minFlops) {
     e.k.gemm(c, a, b, e.gemmScratch, M, N, K, transA, transB, alpha, beta);
     return;
   }
@@ -165,8 +168,8 @@ export function fill(e: Engine, out: Ptr, value: number, N: number): void {
 }
 
 /**
- * A pooling kernel kernel(p0, p1, …, N, ...rest) over N independent planes, split by planes: pointer i
- * advances strides[i] floats per plane. Returns false when it does not split, as {@link splitRanges}.
+ * A kernel kernel(p0, p1, …, N, ...rest) over N independent planes or rows (pooling, the mini-batch
+ * gather), split by them: pointer i advances strides[i] floats per plane. Returns false when it does not split, as {@link splitRanges}.
  */
 export function splitPlanes(e: Engine, fn: string, ptrs: readonly Ptr[], strides: readonly number[], N: number,
                             rest: readonly number[], valuesPerPlane: number): boolean {

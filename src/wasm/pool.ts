@@ -7,7 +7,7 @@
  * later call throws) rather than hung.
  */
 import type { Ptr } from "./kernels.js";
-import { ARGS_AT, CTL_BYTES, DONE, ERRLEN, ERR_AT, FN, MAX_ARGS, NARGS, SEQ, STATUS, spawnWorker, type WorkerHandle } from "./worker.js";
+import { ARGS_AT, CTL_BYTES, DONE, ERRLEN, ERR_AT, ERR_BYTES, FN, MAX_ARGS, NARGS, SEQ, STATUS, spawnWorker, type WorkerHandle } from "./worker.js";
 
 /** One kernel call: an export of the threads build and its numeric arguments. */
 export interface Task {
@@ -53,7 +53,7 @@ export class Pool {
       const at = ctl + i * CTL_BYTES; // views of a shared memory stay valid when it grows
       this.i32.push(new Int32Array(memory.buffer, at, CTL_BYTES / 4));
       this.f64.push(new Float64Array(memory.buffer, at + ARGS_AT, MAX_ARGS));
-      this.u8.push(new Uint8Array(memory.buffer, at + ERR_AT, CTL_BYTES - ERR_AT));
+      this.u8.push(new Uint8Array(memory.buffer, at + ERR_AT, ERR_BYTES));
       w.onExit((why) => {
         if (!this.disposed) this.broken ??= `worker ${i + 1} stopped: ${why}`;
       });
