@@ -4,7 +4,7 @@
  * sigmoid neurons). Kernels: assembly/kernels/activation.ts.
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
-import { fill, splitRanges } from "../wasm/parallel.js";
+import { fill, ranges } from "../wasm/parallel.js";
 import { Layer, type LayerSpec, type Mode, type Shape } from "./layer.js";
 
 /** The activations a layer can apply. */
@@ -40,15 +40,7 @@ export class Activation extends Layer {
   forward(inp: Ptr, B: number, _mode: Mode): Ptr {
     this.checkBatch(B);
     if (this.fn === "identity") return inp;
-    const k = this.e.k;
-    const n = B * this.outSize;
-    if (splitRanges(this.e, `${this.fn}_forward`, [this.out, inp], n)) return this.out; // threads: ranges of n
-    switch (this.fn) {
-      case "sigmoid": k.sigmoid_forward(this.out, inp, n); break;
-      case "tanh": k.tanh_forward(this.out, inp, n); break;
-      case "relu": k.relu_forward(this.out, inp, n); break;
-      case "step": k.step_forward(this.out, inp, n); break;
-    }
+    ranges(this.e, `${this.fn}_forward`, [this.out, inp], B * this.outSize); // threads: ranges of the values
     return this.out;
   }
 
@@ -58,16 +50,10 @@ export class Activation extends Layer {
     }
     if (!needDinp) return 0;
     if (this.fn === "identity") return dout;
-    const k = this.e.k;
     const n = B * this.outSize;
     // forward was: out = f(inp); so dinp = dout ⊙ f'(inp), f' read off the saved output (BP2's ⊙ σ'(z))
     fill(this.e, this.dinp, 0, n);
-    if (splitRanges(this.e, `${this.fn}_backward`, [this.dinp, this.out, dout], n)) return this.dinp;
-    switch (this.fn) {
-      case "sigmoid": k.sigmoid_backward(this.dinp, this.out, dout, n); break;
-      case "tanh": k.tanh_backward(this.dinp, this.out, dout, n); break;
-      case "relu": k.relu_backward(this.dinp, this.out, dout, n); break;
-    }
+    ranges(this.e, `${this.fn}_backward`, [this.dinp, this.out, dout], n);
     return this.dinp;
   }
 

@@ -27,6 +27,8 @@ export class HessianFree {
   private readonly d: Ptr;
   private readonly Ad: Ptr;
   private readonly theta0: Ptr;
+  /** ∇f(θ₀), kept so a failed try restores it instead of evaluating the whole training set again. */
+  private readonly g0: Ptr;
   private fHere: number | null = null;
 
   constructor(
@@ -43,7 +45,7 @@ export class HessianFree {
     this.y = e.alloc(this.B * net.outputSize);
     this.lab = e.alloc(this.B);
     this.hv.setBatch(this.x, this.y, this.B);
-    [this.g, this.p, this.r, this.d, this.Ad, this.theta0] = [0, 1, 2, 3, 4, 5].map(() => e.alloc(N));
+    [this.g, this.p, this.r, this.d, this.Ad, this.theta0, this.g0] = [0, 1, 2, 3, 4, 5, 6].map(() => e.alloc(N));
   }
 
   /** A = (H + l2 I_w + λI) applied to v, into out. */
@@ -98,6 +100,7 @@ export class HessianFree {
     if (!(gnorm > 0)) return { ok: false, reason: "line-search", message: `the gradient is zero or not finite (‖∇f‖ = ${gnorm}): nothing to descend` };
     this.drawBatch();
     k.copy(this.theta0, P, N);
+    k.copy(this.g0, g, N);
     for (let attempt = 0; attempt < 4; attempt++) {
       // warm start from 0.95 of the previous step (Martens §4.5) when it still points downhill
       k.scale(p, p, 0.95, N);
@@ -128,7 +131,7 @@ export class HessianFree {
       }
       // no decrease along p: back to θ₀, more damping (a shorter, more gradient-like step), again
       k.copy(P, this.theta0, N);
-      this.obj.evaluate(g);
+      k.copy(g, this.g0, N);
       k.fill(p, 0, N);
       this.damping *= 4;
     }

@@ -6,7 +6,7 @@
  */
 import type { Network } from "../network.js";
 import type { Engine, Ptr } from "../wasm/engine.js";
-import { splitRanges } from "../wasm/parallel.js";
+import { ranges } from "../wasm/parallel.js";
 import type { TrainableModel } from "./options.js";
 import { Dropout } from "../layers/dropout.js";
 
@@ -152,14 +152,11 @@ export class AdaptiveOptimizer {
     const p = this.net.paramPtr + off, g = this.net.gradPtr + off;
     const eps = c.epsilon ?? 1e-8;
     // elementwise, so split by ranges across the engine's threads when that pays (same bits)
-    const run = (fn: "adam_update" | "rmsprop_update" | "adagrad_update", ptrs: Ptr[], rest: number[]) => {
-      if (!splitRanges(e, fn, ptrs, N, rest)) (e.k[fn] as (...a: number[]) => void)(...ptrs, N, ...rest);
-    };
     if (c.name === "adam") {
       const b1 = c.beta1 ?? 0.9, b2 = c.beta2 ?? 0.999;
-      run("adam_update", [p, g, this.m + off, this.v + off], [lr, l2, l1, b1, b2, eps, 1 / (1 - b1 ** this.t), 1 / (1 - b2 ** this.t)]);
-    } else if (c.name === "rmsprop") run("rmsprop_update", [p, g, this.v + off], [lr, l2, l1, c.rho ?? 0.9, eps]);
-    else run("adagrad_update", [p, g, this.v + off], [lr, l2, l1, eps]);
+      ranges(e, "adam_update", [p, g, this.m + off, this.v + off], N, [lr, l2, l1, b1, b2, eps, 1 / (1 - b1 ** this.t), 1 / (1 - b2 ** this.t)]);
+    } else if (c.name === "rmsprop") ranges(e, "rmsprop_update", [p, g, this.v + off], N, [lr, l2, l1, c.rho ?? 0.9, eps]);
+    else ranges(e, "adagrad_update", [p, g, this.v + off], N, [lr, l2, l1, eps]);
   }
 
   state(): OptimizerState {

@@ -7,8 +7,8 @@
 import type { Network } from "../network.js";
 import type { DataSet } from "../data/dataset.js";
 import { Rng } from "../rng.js";
-import type { Engine, Ptr } from "../wasm/engine.js";
-import { splitRanges } from "../wasm/parallel.js";
+import type { Ptr } from "../wasm/engine.js";
+import { ranges } from "../wasm/parallel.js";
 import { checkOptions, type EpochRecord, type History, type SgdOptions, type TrainableModel, type TrainState } from "./options.js";
 import { AdaptiveOptimizer, optimizerConfig } from "./optimizers.js";
 import { createBatchMethod, type BatchMethod } from "./fullbatch.js";
@@ -92,11 +92,11 @@ export class Trainer {
       if (opts.clipNorm) clipByNorm(net, opts.clipNorm);
       // w ← w − η(∇C + (λ/n)w + (λ₁/n)sgn w), biases without decay; with momentum through the velocity
       if (this.adaptive) return this.adaptive.step(this.eta, l2, l1);
-      sgdUpdate(e, net.paramPtr, net.gradPtr, this.vel, net.numWeights, this.eta, l2, l1, mu, nesterov);
+      ranges(e, "sgd_update", [net.paramPtr, net.gradPtr, this.vel], net.numWeights, [this.eta, l2, l1, mu, nesterov]);
       const nb = net.numParams - net.numWeights;
       if (nb > 0) {
         const off = 4 * net.numWeights;
-        sgdUpdate(e, net.paramPtr + off, net.gradPtr + off, this.vel ? this.vel + off : 0, nb, this.eta, 0, 0, mu, nesterov);
+        ranges(e, "sgd_update", [net.paramPtr + off, net.gradPtr + off, this.vel ? this.vel + off : 0], nb, [this.eta, 0, 0, mu, nesterov]);
       }
     };
     for (let i = 0; i < count && this.batchInEpoch < total; i++, this.batchInEpoch++) {
@@ -264,11 +264,6 @@ export class Trainer {
     this.lastGood = net.getParams();
     if (this.epoch >= this.opts.epochs) this.done = true;
   }
-}
-
-/** sgd_update over N parameters, split by ranges across the engine's threads when that pays (same bits). */
-function sgdUpdate(e: Engine, p: Ptr, g: Ptr, vel: Ptr, N: number, eta: number, l2: number, l1: number, mu: number, nesterov: number): void {
-  if (!splitRanges(e, "sgd_update", [p, g, vel], N, [eta, l2, l1, mu, nesterov])) e.k.sgd_update(p, g, vel, N, eta, l2, l1, mu, nesterov);
 }
 
 /** Rescales the whole gradient to norm c when its L2 norm ‖∇C‖ exceeds c (clipping by norm, for exploding gradients through time). */

@@ -4,7 +4,7 @@
  * on the shapes and the thread count, and reductions run in a fixed order on the calling thread, so a
  * given thread count gives the same bits every run. GEMM splits C by rows or columns, convolution by examples.
  */
-import type { Engine, Ptr } from "./engine.js";
+import type { Engine, Kernels, Ptr } from "./engine.js";
 import type { Task } from "./pool.js";
 
 /**
@@ -154,6 +154,14 @@ export function splitRanges(e: Engine, fn: string, ptrs: readonly Ptr[], N: numb
   const r = partition(N, parts, 16);
   e.pool!.run(r.slice(0, parts).map((lo, t) => ({ fn, args: [...ptrs.map((p) => (p ? p + 4 * lo : 0)), r[t + 1] - lo, ...rest] })));
   return true;
+}
+
+/**
+ * kernel(p0, p1, …, N, ...rest) over N values: split by {@link splitRanges} when that pays, otherwise
+ * one call on the calling thread. For elementwise kernels (activations, parameter updates).
+ */
+export function ranges(e: Engine, fn: keyof Kernels, ptrs: readonly Ptr[], N: number, rest: readonly number[] = []): void {
+  if (!splitRanges(e, fn, ptrs, N, rest)) (e.k[fn] as (...a: number[]) => void)(...ptrs, N, ...rest);
 }
 
 /** fill(out, value, N) split like {@link splitRanges}; runs it on the calling thread when that does not split. */
