@@ -161,14 +161,21 @@ export class Network {
    * Backpropagation for the last forward with targets y: ADDS ∂C/∂params (mean over the batch) into
    * the grads buffer. With a fused cost/output pair, δ at z = (a − y)/B seeds the layer below the output.
    */
+  /**
+   * Whether the cost cancels the output layer's derivative (cross-entropy after sigmoid,
+   * log-likelihood after softmax): then δ at z is simply (a − y)/B and that layer's backward is skipped.
+   */
+  get fusedOutput(): boolean {
+    const top = this.layers[this.layers.length - 1];
+    return (this.cost.fusesWith === "softmax" && top instanceof Softmax) ||
+      (this.cost.fusesWith === "sigmoid" && top instanceof Activation && top.fn === "sigmoid");
+  }
+
   backwardPtr(out: Ptr, y: Ptr, B: number): void {
     const e = this.engine;
     const n = B * this.outputSize;
     const last = this.layers.length - 1;
-    const top = this.layers[last];
-    const fused =
-      (this.cost.fusesWith === "softmax" && top instanceof Softmax) ||
-      (this.cost.fusesWith === "sigmoid" && top instanceof Activation && top.fn === "sigmoid");
+    const fused = this.fusedOutput;
     // BP1: δᴸ = ∇ₐC ⊙ σ'(zᴸ), or a − y when the cost cancels σ' (cross-entropy/sigmoid, log-likelihood/softmax)
     if (fused) e.k.cost_diff(this.deltaBuf, out, y, n, 1 / B);
     else this.cost.grad(e, this.deltaBuf, out, y, n, 1 / B);

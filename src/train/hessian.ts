@@ -26,8 +26,7 @@ export function exactHvpUnsupported(net: Network): string | null {
     if (l instanceof Softmax && l === last && net.cost.fusesWith === "softmax") continue;
     return `layer ${i} (${l.spec().type}) has no R-operator here; use hvp "fd"`;
   }
-  const fused = (net.cost.fusesWith === "softmax" && last instanceof Softmax) || (net.cost.fusesWith === "sigmoid" && last instanceof Activation && last.fn === "sigmoid");
-  if (!fused && net.cost.name !== "quadratic") return `the ${net.cost.name} cost is only differentiated twice with its matching output layer; use hvp "fd"`;
+  if (!net.fusedOutput && net.cost.name !== "quadratic") return `the ${net.cost.name} cost is only differentiated twice with its matching output layer; use hvp "fd"`;
   return null;
 }
 
@@ -145,9 +144,8 @@ export class HessianVector {
       ra = rao;
     });
     // seed: δ at the output (or at z of a fused output layer) and R{δ}
-    const last = layers.length - 1, top = layers[last], n = B * net.outputSize;
-    const fused = (net.cost.fusesWith === "softmax" && top instanceof Softmax) || (net.cost.fusesWith === "sigmoid" && top instanceof Activation && top.fn === "sigmoid");
-    const start = fused ? last - 1 : last;
+    const last = layers.length - 1, n = B * net.outputSize;
+    const start = net.fusedOutput ? last - 1 : last;
     k.cost_diff(this.delta[start], a, this.y, n, 1 / B); // (a − y)/B: quadratic, or fused at z
     k.scale(this.rdelta[start], ra, 1 / B, n);
     for (let i = start; i >= 0; i--) this.rBackward(layers[i], i, out, v);
