@@ -6,7 +6,6 @@
  * pure-JS cpu backend trains the same network as a labelled reference instead. Medians of several timed
  * runs after warm-up. Uses the full MNIST when it is beside the checkout, else the embedded digits.
  */
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { createEngine, type Engine } from "../src/wasm/engine.js";
@@ -14,11 +13,9 @@ import { Network } from "../src/network.js";
 import { Trainer } from "../src/train/sgd.js";
 import { parseArch } from "../src/layers/arch.js";
 import { buildLayers } from "../src/layers/registry.js";
-import { loadIdxDir } from "../src/data/node.js";
-import { loadEmbeddedMnist } from "../src/data/mnist.js";
 import { subset } from "../src/data/split.js";
 import type { DataSet } from "../src/data/dataset.js";
-import { cpuMs, machine, median, type BenchContext } from "./run.js";
+import { cpuMs, machine, median, type BenchContext, benchDigits } from "./run.js";
 
 type Tf = typeof import("@tensorflow/tfjs-core");
 type Tensor = import("@tensorflow/tfjs-core").Tensor;
@@ -59,7 +56,8 @@ export const perSec = (count: number, ms: Ms): Ms => ({ wall: (1000 * count) / m
 const usEach = (count: number, ms: Ms): Ms => ({ wall: (1000 * ms.wall) / count, cpu: (1000 * ms.cpu) / count });
 const NONE: Ms = { wall: NaN, cpu: NaN };
 
-function cnn(e: Engine): Network {
+/** The benchmarked network, seed 1. */
+export function cnn(e: Engine): Network {
   return new Network(buildLayers(parseArch(CNN_ARCH), [784]), { engine: e, seed: 1 });
 }
 
@@ -158,8 +156,7 @@ const firstLine = (err: unknown) => String(err instanceof Error ? err.message : 
 
 /** Runs the section; returns Markdown lines. */
 export async function cnnSection(ctx: BenchContext): Promise<string[]> {
-  const dir = ["../shared/data/mnist", "/work/shared/data/mnist"].find((d) => existsSync(d));
-  const data = dir ? loadIdxDir(dir).training : (await loadEmbeddedMnist()).training;
+  const { training: data, source } = await benchDigits();
   const train = subset(data, Array.from({ length: Math.min(TRAIN_N, data.n) }, (_, i) => i));
   const tfCpuData = subset(data, Array.from({ length: Math.min(TF_CPU_N, data.n) }, (_, i) => i));
   const scale = data.inputs instanceof Uint8Array ? (data.scale ?? 1 / 255) : 1;
@@ -214,7 +211,7 @@ export async function cnnSection(ctx: BenchContext): Promise<string[]> {
     `| inference batch 256, images/s | ${cell(r.perSec256)} | ${cell(p.perSec256)} | ${cell(tfw.perSec256)} | | ≥${fmt(T.infer256, 0)}, ahead of tfjs-wasm | ${ok(r.perSec256.cpu >= T.infer256 && r.perSec256.cpu > tfw.perSec256.cpu)} | tfjs-wasm / onnxruntime-web ${T.ref.infer256} |`,
     `| inference batch 1, µs per image | ${cell(r.us1, 1)} | ${cell(p.us1, 1)} | ${cell(tfw.us1, 1)} | | ≤${T.infer1}, ahead of tfjs-wasm | ${ok(r.us1.cpu <= T.infer1 && r.us1.cpu < tfw.us1.cpu)} | tfjs-wasm / onnxruntime-web ${T.ref.infer1} |`,
     "",
-    `Training: the real Trainer (η = 0.03) over ${fmt(train.n, 0)} ${dir ? "MNIST" : "embedded"} digits per epoch, median of ${RUNS} epochs after one warm-up ` +
+    `Training: the real Trainer (η = 0.03) over ${fmt(train.n, 0)} ${source} digits per epoch, median of ${RUNS} epochs after one warm-up ` +
       `(tfjs: optimizer.minimize over pre-built batch tensors, median of 3; tfjs-cpu: one batch of ${tfCpuData.n} per run, median of 3). ` +
       `Inference: net.predict (class indices back in JS), medians of 7; tfjs runs fused conv2d+bias+ReLU, max-pool, fused matMul and argMax().dataSync(). ` +
       `relaxed ÷ tfjs-wasm (CPU time): ${(r.perSec256.cpu / tfw.perSec256.cpu).toFixed(1)}× at batch 256, ${(tfw.us1.cpu / r.us1.cpu).toFixed(1)}× at batch 1. ${machine()}.`,

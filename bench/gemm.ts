@@ -26,7 +26,7 @@ interface Row {
 }
 
 /** Deterministic inputs in [-1, 1]: nothing here needs randomness. */
-function values(n: number, phase: number): Float32Array {
+export function values(n: number, phase: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + phase));
 }
 

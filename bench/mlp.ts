@@ -4,16 +4,14 @@
  * implementation. Medians of several timed runs after warm-up. Uses the full MNIST when it is beside
  * the checkout (../shared/data/mnist), else the embedded digits.
  */
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { createEngine, type Engine } from "../src/wasm/engine.js";
 import { Network } from "../src/network.js";
 import { Trainer } from "../src/train/sgd.js";
-import { loadIdxDir } from "../src/data/node.js";
-import { loadEmbeddedMnist } from "../src/data/mnist.js";
 import { subset } from "../src/data/split.js";
 import type { DataSet } from "../src/data/dataset.js";
+import { benchDigits } from "./run.js";
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -172,12 +170,11 @@ function tfInfer(tf: Tf, data: DataSet): { us1: number; perSec256: number } {
 
 /** Runs the section; returns Markdown lines. */
 export async function mlpSection(): Promise<string[]> {
-  const dir = ["../shared/data/mnist", "/work/shared/data/mnist"].find((d) => existsSync(d));
-  const data = dir ? loadIdxDir(dir).training : (await loadEmbeddedMnist()).training;
+  const { training: data, source } = await benchDigits();
   const train20k = subset(data, Array.from({ length: Math.min(20000, data.n) }, (_, i) => i));
   const tf = await loadTf();
   const lines = [
-    `### Fully connected training (examples/s, median of 5 epochs over ${train20k.n.toLocaleString("en-US")} ${dir ? "MNIST" : "embedded"} digits)`,
+    `### Fully connected training (examples/s, median of 5 epochs over ${train20k.n.toLocaleString("en-US")} ${source} digits)`,
     "",
     "| network | simdnet relaxed | simdnet plain | tfjs-wasm (1 thread) | naive JS | × tfjs | × naive |",
     "|---|---:|---:|---:|---:|---:|---:|",

@@ -5,16 +5,13 @@
  * sequences/s. Medians of several epochs after a warm-up one, in wall clock and process CPU time.
  */
 import { createRequire } from "node:module";
-import { existsSync } from "node:fs";
 import { createEngine, type Engine } from "../src/wasm/engine.js";
 import { Trainer } from "../src/train/sgd.js";
-import { loadIdxDir } from "../src/data/node.js";
-import { loadEmbeddedMnist } from "../src/data/mnist.js";
 import { head, type DataSet } from "../src/data/dataset.js";
 import { LanguageModel } from "../src/rnn/lm.js";
 import { SequenceClassifier } from "../src/rnn/classifier.js";
 import { Vocab, textStream } from "../src/rnn/text.js";
-import { machine, type BenchContext } from "./run.js";
+import { machine, type BenchContext, benchDigits } from "./run.js";
 import { perSec, timeIt, type Ms } from "./cnn.js";
 
 /** The issue's targets: characters/s (char model) and sequences/s (row-MNIST), one thread. */
@@ -50,8 +47,8 @@ export async function rnnSection(ctx: BenchContext): Promise<string[]> {
   const ws = words(20000);
   const vocab = Vocab.fromTexts(ws);
   const text = head(textStream(ws.join("\n"), vocab, L), CHAR_SEQS);
-  const dir = ["../shared/data/mnist", "/work/shared/data/mnist"].find((d) => existsSync(d));
-  const digits = head(dir ? loadIdxDir(dir).training : (await loadEmbeddedMnist()).training, ROW_SEQS);
+  const { training, source } = await benchDigits();
+  const digits = head(training, ROW_SEQS);
 
   type Row = { chars: Ms; chars32: Ms; rows: Ms };
   const sim: Record<string, Row> = {};
@@ -77,7 +74,7 @@ export async function rnnSection(ctx: BenchContext): Promise<string[]> {
     `| row-MNIST many-to-one, 128 tanh, 28 steps, m=64, sequences/s | ${cell(r.rows)} | ${cell(p.rows)} | ≥${fmt(TARGETS.rows)} | ${ok(r.rows, TARGETS.rows)} |`,
     "",
     `The real Trainer (momentum 0.9, clipping by norm) over ${fmt(text.n)} sequences of ${L} characters (vocabulary ${vocab.size}, ` +
-      `words of an-array-of-english-words) and ${fmt(digits.n)} ${dir ? "MNIST" : "embedded"} digits per epoch; median of ${RUNS} epochs after one warm-up. ${machine()}.`,
+      `words of an-array-of-english-words) and ${fmt(digits.n)} ${source} digits per epoch; median of ${RUNS} epochs after one warm-up. ${machine()}.`,
   ];
 }
 

@@ -6,7 +6,10 @@
  *
  * Node 20 validates relaxed SIMD only with --experimental-wasm-relaxed-simd, which the npm script passes.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { loadIdxDir } from "../src/data/node.js";
+import { loadEmbeddedMnist } from "../src/data/mnist.js";
+import type { DataSet } from "../src/data/dataset.js";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -31,6 +34,15 @@ export type Section = (ctx: BenchContext) => Promise<string[]>;
 
 /** Every section by name, in the order a full run takes them (gemm reads the peak measured before it). */
 const SECTIONS: Record<string, Section> = { peak: peakSection, gemm: gemmSection, mlp: mlpSection, cnn: cnnSection, conv: convSection, optimizers: optimizersSection, rnn: rnnSection, threads: threadsSection };
+
+/**
+ * The digits the benchmarks train on: the full MNIST training set when ../shared/data/mnist is beside
+ * the checkout, else the embedded 10,000; `source` says which ("MNIST" or "embedded").
+ */
+export async function benchDigits(): Promise<{ training: DataSet; source: string }> {
+  const dir = ["../shared/data/mnist", "/work/shared/data/mnist"].find((d) => existsSync(d));
+  return dir ? { training: loadIdxDir(dir).training, source: "MNIST" } : { training: (await loadEmbeddedMnist()).training, source: "embedded" };
+}
 
 /** The median of xs (the upper one for an even count). */
 export function median(xs: readonly number[]): number {

@@ -9,19 +9,15 @@
  * up to 1 ms after each task before it sleeps), so a 2-thread CPU figure above the 1-thread one is no
  * sign of a free split.
  */
-import { existsSync } from "node:fs";
 import { createEngine, type Engine } from "../src/wasm/engine.js";
 import { gemm, splitPolicy } from "../src/wasm/parallel.js";
 import { Network } from "../src/network.js";
 import { Trainer } from "../src/train/sgd.js";
 import { SequenceClassifier } from "../src/rnn/classifier.js";
-import { parseArch } from "../src/layers/arch.js";
-import { buildLayers } from "../src/layers/registry.js";
-import { loadIdxDir } from "../src/data/node.js";
-import { loadEmbeddedMnist } from "../src/data/mnist.js";
-import { subset } from "../src/data/split.js";
-import { CNN_ARCH, perSec, type Ms } from "./cnn.js";
-import { cpuMs, machine, median, type BenchContext } from "./run.js";
+import { head } from "../src/data/dataset.js";
+import { CNN_ARCH, cnn, perSec, type Ms } from "./cnn.js";
+import { values } from "./gemm.js";
+import { cpuMs, machine, median, type BenchContext, benchDigits } from "./run.js";
 
 const THREADS = [1, 2] as const;
 const RUNS = 7;
@@ -39,10 +35,6 @@ function interleaved(fns: (() => void)[], runs = RUNS): Ms[] {
     });
   }
   return fns.map((_, i) => ({ wall: median(wall[i]), cpu: median(cpu[i]) }));
-}
-
-function values(n: number, phase: number): Float32Array {
-  return Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + phase));
 }
 
 /** GEMM GFLOP/s (wall, CPU) per engine for C = A B, repeated to ~0.2 GFLOP per timed run. */
@@ -89,21 +81,20 @@ export async function threadsSection(ctx: BenchContext): Promise<string[]> {
   }
   es.forEach((e, i) => e.release(marks[i]));
 
-  const dir = ["../shared/data/mnist", "/work/shared/data/mnist"].find((d) => existsSync(d));
-  const data = dir ? loadIdxDir(dir).training : (await loadEmbeddedMnist()).training;
-  const train = subset(data, Array.from({ length: 1280 }, (_, i) => i));
+  const { training: data, source } = await benchDigits();
+  const train = head(data, 1280);
   const scale = data.inputs instanceof Uint8Array ? (data.scale ?? 1 / 255) : 1;
   const x256 = Float32Array.from(data.inputs.subarray(0, 256 * 784), (v) => v * scale);
 
   const mlp = es.map((e) => new Trainer(new Network([784, 100, 10], { engine: e, seed: 1, activation: "relu", output: "softmax" }), train, { epochs: 1000, batchSize: 64, eta: 0.1 }));
   row("MLP [784,100,10] training m=64, examples/s", interleaved(mlp.map((t) => () => t.runEpoch())).map((t) => perSec(train.n, t)));
-  const cnnTrain = es.map((e) => new Trainer(new Network(buildLayers(parseArch(CNN_ARCH), [784]), { engine: e, seed: 1 }), train, { epochs: 1000, batchSize: 64, eta: 0.03 }));
+  const cnnTrain = es.map((e) => new Trainer(cnn(e), train, { epochs: 1000, batchSize: 64, eta: 0.03 }));
   row("CNN training m=64, examples/s", interleaved(cnnTrain.map((t) => () => t.runEpoch()), 5).map((t) => perSec(train.n, t)));
   const rnn = es.map((e) => new Trainer(new SequenceClassifier({ engine: e, inputs: 28, steps: 28, hidden: 128, classes: 10, seed: 1 }), train,
     { epochs: 1000, batchSize: 64, eta: 0.02, momentum: 0.9, clipNorm: 1 }));
   row("RNN row-MNIST training m=64 (128 tanh units), sequences/s", interleaved(rnn.map((t) => () => t.runEpoch()), 5).map((t) => perSec(train.n, t)));
   const nets = es.map((e) => {
-    const net = new Network(buildLayers(parseArch(CNN_ARCH), [784]), { engine: e, seed: 1 });
+    const net = cnn(e);
     net.prepare(256);
     return net;
   });
@@ -119,7 +110,7 @@ export async function threadsSection(ctx: BenchContext): Promise<string[]> {
     "|---|---:|---:|---:|",
     ...rows,
     "",
-    `Training: the real Trainer over ${fmt(train.n)} ${dir ? "MNIST" : "embedded"} digits per epoch (CNN: ${CNN_ARCH}, η = 0.03; ` +
+    `Training: the real Trainer over ${fmt(train.n)} ${source} digits per epoch (CNN: ${CNN_ARCH}, η = 0.03; ` +
       `MLP: ReLU + softmax, η = 0.1; RNN: the digits as 28 rows of 28, as \`bench -- rnn\`), medians of interleaved runs after a warm-up. ` +
       `The RNN's per-step GEMMs (64 × 128 × 128, 2 MFLOP) stay whole; only its all-steps products split. ${machine()}.`,
   ];
