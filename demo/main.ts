@@ -11,11 +11,10 @@ import { PRESETS, type TrainConfig } from "./session.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 import { mountSlowdown } from "./slowdown.js";
 import { isolated, mountThreads, threadsText } from "./threads.js";
+import { supportsSimd } from "../src/wasm/load.js";
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
-/** A module using one SIMD instruction (i8x16.splat…): validates only where WebAssembly SIMD exists. */
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 const SHIPPED_URL = new URL("models/cnn.simdnet", document.baseURI);
 /** The name of a model the worker just trained. */
 const TRAINED = "trained here";
@@ -358,7 +357,7 @@ async function wasmSize(variant: string): Promise<number | null> {
 }
 
 async function start(): Promise<void> {
-  if (typeof WebAssembly === "undefined" || !WebAssembly.validate(SIMD_PROBE)) {
+  if (!supportsSimd()) {
     fatal("This browser does not support WebAssembly SIMD, which simdnet's kernels need. Use Chrome or Edge ≥ 91, Firefox ≥ 89 or Safari ≥ 16.4.");
     $("engine").textContent = "no WebAssembly SIMD";
     $("engine").dataset.variant = "none";

@@ -69,20 +69,10 @@ export function toMnist(ink: ArrayLike<number>, w: number, h: number): Float32Ar
   const ow = Math.max(1, Math.round(bw * s));
   const oh = Math.max(1, Math.round(bh * s));
   const small = resample(ink, w, box.x0, box.y0, bw, bh, ow, oh);
-  let m = 0;
-  let mx = 0;
-  let my = 0;
-  for (let y = 0; y < oh; y++) {
-    for (let x = 0; x < ow; x++) {
-      const v = small[y * ow + x];
-      m += v;
-      mx += v * (x + 0.5);
-      my += v * (y + 0.5);
-    }
-  }
-  // shift so that the centre of mass (mx/m, my/m) moves to (14, 14)
-  const dx = Math.round(14 - mx / m);
-  const dy = Math.round(14 - my / m);
+  // shift so that the centre of mass moves to (14, 14)
+  const [cx, cy] = centreOfMass(small, ow);
+  const dx = Math.round(14 - cx);
+  const dy = Math.round(14 - cy);
   const out = new Float32Array(784);
   for (let y = 0; y < oh; y++) {
     const ty = y + dy;
@@ -95,7 +85,7 @@ export function toMnist(ink: ArrayLike<number>, w: number, h: number): Float32Ar
   return out;
 }
 
-/** The centre of mass (x, y) of a 28×28 image in continuous coordinates (for tests and the page). */
+/** The centre of mass (x, y) of an image w wide (28 by default) in continuous coordinates. */
 export function centreOfMass(img: ArrayLike<number>, w = 28): [number, number] {
   let m = 0;
   let mx = 0;

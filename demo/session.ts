@@ -4,7 +4,7 @@
  * answer pause/stop between chunks). test/parity/demo-session.test.ts runs this same code in Node and
  * in Chromium and requires bit-identical weights.
  */
-import { Network, Trainer, buildLayers, parseArch, subset, misclassified, filterGrid, digitGrid } from "../src/index.js";
+import { Network, Trainer, buildLayers, parseArch, head, misclassified, filterGrid, digitGrid } from "../src/index.js";
 import type { ActivationName, CostName, DataSet, Engine, EpochRecord, MnistSplit, RgbaImage } from "../src/index.js";
 
 /** Everything a training run in the demo needs: an architecture string and the book's hyper-parameters. */
@@ -66,8 +66,7 @@ export function buildNetwork(engine: Engine, c: TrainConfig): Network {
 /** The first trainSize training digits, shaped for the network (the same bytes as [784] or [1, 28, 28]). */
 export function trainingSubset(split: MnistSplit, net: Network, trainSize: number): DataSet {
   const n = Math.max(1, Math.min(Math.floor(trainSize), split.training.n));
-  const sub = subset(split.training, Array.from({ length: n }, (_, i) => i));
-  return { ...sub, inputShape: net.layers[0].inShape };
+  return shaped(head(split.training, n), net);
 }
 
 /** A data set reshaped for the network's input (no copy). */

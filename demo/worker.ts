@@ -81,9 +81,12 @@ function loop(gen: number): void {
       if (p) {
         ended = true;
         post({ type: "epoch", point: p });
-        post({ type: "filters", image: s.filters() });
-        const m = s.mistakes();
-        post({ type: "mistakes", image: m.image, wrong: m.wrong, n: m.n });
+        if (!s.done) { // after the last epoch, finish() sends them
+          post({ type: "filters", image: s.filters() });
+          lastFilters = performance.now();
+          const m = s.mistakes();
+          post({ type: "mistakes", image: m.image, wrong: m.wrong, n: m.n });
+        }
         break;
       }
     }

@@ -91,8 +91,10 @@ async function trainInPage(page: Page, threads: string, config: { epochs: number
   await page.selectOption("#threads", threads);
   await page.fill("#epochs", String(config.epochs));
   await page.fill("#train-size", String(config.trainSize));
+  // a previous run left data-state="done" and its hash: drop the hash so only this run's "done" can match
+  await page.$eval("#train-status", (s) => delete (s as HTMLElement).dataset.hash);
   await page.click("#start");
-  await page.waitForSelector('#train-status[data-state="done"]', { timeout: 120_000 });
+  await page.waitForSelector('#train-status[data-state="done"][data-hash]', { timeout: 120_000 });
   return (await attr(page, "#train-status", "data-hash"))!;
 }
 
