@@ -6,7 +6,7 @@
  * `loadModel(bytes, { wasm: precompiledModule })`.
  */
 import { Engine, type Kernels } from "./wasm/engine.js";
-import { loadWasm, readUrl, type WasmSource } from "./wasm/load.js";
+import { loadWasm, readUrl, readVariant, type WasmSource } from "./wasm/load.js";
 import { deserializeModel, type ModelHeader } from "./io/model.js";
 import type { Network } from "./network.js";
 
@@ -48,14 +48,7 @@ function inferUrl(relaxed: boolean): URL {
 
 /** The bytes of the inference build to run: relaxed when asked for (or "auto" and it validates), else plain. */
 async function defaultModule(variant: "auto" | "relaxed" | "plain"): Promise<Uint8Array<ArrayBuffer>> {
-  if (variant !== "plain") {
-    const relaxed = await readUrl(inferUrl(true), "the inference kernels (simdnet.infer.relaxed.wasm)", FIX);
-    if (WebAssembly.validate(relaxed)) return relaxed;
-    if (variant === "relaxed") {
-      throw new Error('simdnet: this runtime does not accept relaxed SIMD (on Node 20 pass --experimental-wasm-relaxed-simd); use variant "plain" or "auto"');
-    }
-  }
-  return readUrl(inferUrl(false), "the inference kernels (simdnet.infer.wasm)", FIX);
+  return (await readVariant(inferUrl, variant, "the inference kernels (simdnet.infer[.relaxed].wasm)", FIX)).bytes;
 }
 
 /**

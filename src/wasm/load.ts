@@ -91,6 +91,22 @@ export async function supportsRelaxedSimd(bytes?: BufferSource): Promise<boolean
   return WebAssembly.validate(bytes ?? (await readUrl(wasmUrl("relaxed"))));
 }
 
+const NO_RELAXED = 'simdnet: this runtime does not accept relaxed SIMD (on Node 20 pass --experimental-wasm-relaxed-simd); use variant "plain" or "auto"';
+
+/**
+ * The bytes of one of a build's two variants, urlOf(relaxed): the relaxed one unless "plain" is asked
+ * for, kept when `WebAssembly.validate` accepts it; else the plain one ("auto") or an error ("relaxed").
+ */
+export async function readVariant(urlOf: (relaxed: boolean) => URL, requested: "auto" | Variant, what: string, fix?: string):
+    Promise<{ bytes: Uint8Array<ArrayBuffer>; relaxed: boolean }> {
+  if (requested !== "plain") {
+    const bytes = await readUrl(urlOf(true), what, fix);
+    if (WebAssembly.validate(bytes)) return { bytes, relaxed: true };
+    if (requested === "relaxed") throw new Error(NO_RELAXED);
+  }
+  return { bytes: await readUrl(urlOf(false), what, fix), relaxed: false };
+}
+
 /**
  * Compiles the kernel module. With an explicit `source`, that module is used as given; otherwise
  * "auto" reads the relaxed build and keeps it when `WebAssembly.validate` accepts it, else the plain one.
@@ -113,9 +129,7 @@ export async function loadWasm(
   if (requested === "relaxed") {
     const relaxed = await readUrl(wasmUrl("relaxed"));
     if (!WebAssembly.validate(relaxed)) {
-      throw new Error(
-        'simdnet: this runtime does not accept relaxed SIMD (on Node 20 pass --experimental-wasm-relaxed-simd); use variant "plain" or "auto"',
-      );
+      throw new Error(NO_RELAXED);
     }
     return { module: await WebAssembly.compile(relaxed), variant: "relaxed" };
   }

@@ -6,7 +6,7 @@
 import { instantiate } from "@assemblyscript/loader";
 import { Engine, type EngineOptions } from "./engine.js";
 import type { Kernels, Ptr } from "./kernels.js";
-import { readUrl, type Variant } from "./load.js";
+import { readVariant, type Variant } from "./load.js";
 import { Pool } from "./pool.js";
 import { CTL_BYTES } from "./worker.js";
 
@@ -62,16 +62,7 @@ function threadsUrl(relaxed: boolean): URL {
 
 /** An engine whose big kernels run on n threads (n ≥ 2). */
 export async function createThreadedEngine(n: number, options: EngineOptions, maxPages: number): Promise<Engine> {
-  const requested = options.variant ?? "auto";
-  let relaxed = requested !== "plain";
-  let bytes = await readUrl(threadsUrl(relaxed), "the threads build", "Run `npm run asbuild` to build it.");
-  if (relaxed && !WebAssembly.validate(bytes)) {
-    if (requested === "relaxed") {
-      throw new Error('simdnet: this runtime does not accept relaxed SIMD (on Node 20 pass --experimental-wasm-relaxed-simd); use variant "plain" or "auto"');
-    }
-    relaxed = false;
-    bytes = await readUrl(threadsUrl(false), "the threads build", "Run `npm run asbuild` to build it.");
-  }
+  const { bytes } = await readVariant(threadsUrl, options.variant ?? "auto", "the threads build");
   const module = await WebAssembly.compile(bytes);
   const initial = Math.min(maxPages, Math.max(options.initialPages ?? 16, 1));
   const memory = new WebAssembly.Memory({ initial, maximum: maxPages, shared: true });
