@@ -5,7 +5,7 @@
  * too), medians of a few interleaved runs, as tables and as a plot (docs/optimizers.png); plus the
  * Hessian-vector product both ways (exact R-operator vs central differences of gradients).
  * `npm run bench -- optimizers`, or standalone:
- * `node --experimental-wasm-relaxed-simd --import tsx bench/optimizers.ts [seconds] [repeats]`.
+ * `node --import tsx bench/optimizers.ts [seconds] [repeats]`.
  */
 import { cpus, loadavg } from "node:os";
 import { relative } from "node:path";

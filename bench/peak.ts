@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import type { BenchContext } from "./run.js";
 import { secondsPerCall } from "./run.js";
+import { enableRelaxedSimd } from "../src/wasm/relaxed-flag.js";
 
 /** GFLOP/s: plain (mul + add) and relaxed (FMA; NaN when this runtime lacks relaxed SIMD), and every probe. */
 export interface Peak {
@@ -24,6 +25,7 @@ const ITERS = 1 << 20; // 12 madd x 8 flops x 2^20 = 100 MFLOP per call, a few m
 
 async function load(file: string): Promise<PeakExports | null> {
   const bytes = await readFile(new URL(`../build/${file}`, import.meta.url));
+  enableRelaxedSimd();
   if (!WebAssembly.validate(bytes)) return null;
   const { instance } = await WebAssembly.instantiate(bytes, { env: { abort: () => { throw new Error("abort"); } } });
   return instance.exports as unknown as PeakExports;

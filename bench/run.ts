@@ -4,7 +4,7 @@
  * by appending it to SECTIONS. `npm run bench -- cnn conv` runs only the sections named (peak, gemm,
  * mlp, cnn, conv, optimizers, rnn, threads). With `--json [file]` the raw numbers also go to bench/results/.
  *
- * Node 20 validates relaxed SIMD only with --experimental-wasm-relaxed-simd, which the npm script passes.
+ * Relaxed SIMD needs no flag: the loader enables it on Node 20 (src/wasm/relaxed-flag.ts).
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { loadIdxDir } from "../src/data/node.js";

@@ -12,7 +12,7 @@ epochs="${2:-5}"
 out=demo/public/models/cnn.simdnet
 mkdir -p tmp "$(dirname "$out")"
 npm run asbuild >/dev/null
-nice -n 10 node --experimental-wasm-relaxed-simd --import tsx src/cli/main.ts train \
+nice -n 10 node --import tsx src/cli/main.ts train \
   --arch conv5x5x20:relu-pool2-conv5x5x40:relu-pool2-fc100:relu-softmax10 --cost log-likelihood \
   --eta 0.03 --lambda 0.1 --batch 10 --epochs "$epochs" --seed 1 \
   --data "$data" --expand --save tmp/cnn.simdnet --checkpoint tmp/cnn.simdnet.ckpt -q

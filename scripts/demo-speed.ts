@@ -7,7 +7,7 @@
  * EpochRecord.examplesPerSecond (training time only, no evaluation): the page exposes the worker's in
  * #train-status[data-eps]. Browser and Node runs alternate. A measurement, not a test: it asserts nothing.
  *
- *   node --experimental-wasm-relaxed-simd --import tsx scripts/demo-speed.ts [--runs 3] [--epochs E]
+ *   node --import tsx scripts/demo-speed.ts [--runs 3] [--epochs E]
  *        [--train-size N] [--build]
  *
  * --epochs / --train-size override both presets' (network2: 10 epochs, conv: 3, each on 8,000 digits).

@@ -3,7 +3,7 @@
  * softmax from the last state. Trained by the same Trainer as every network (SGD with momentum, clipping
  * by norm, the plateau schedule on validation accuracy); reports test accuracy and sequences/s.
  *
- *   node --experimental-wasm-relaxed-simd --import tsx scripts/rnn-mnist.ts [--data DIR] [--hidden 128]
+ *   node --import tsx scripts/rnn-mnist.ts [--data DIR] [--hidden 128]
  *        [--epochs 12] [--batch 64] [--eta 0.05] [--momentum 0.9] [--clip 1] [--train-size N] [--save F]
  */
 import { parseArgs } from "node:util";

@@ -3,6 +3,7 @@
  * file I/O lives in "simdnet/node".
  */
 export { createEngine, init, defaultEngine, Engine, type EngineOptions, type Ptr, type Kernels, type Variant } from "./wasm/engine.js";
+export { enableRelaxedSimd } from "./wasm/relaxed-flag.js";
 export { Tensor, type Shape } from "./tensor.js";
 export * as ops from "./ops.js";
 export { Rng } from "./rng.js";

@@ -4,8 +4,10 @@
  * The `.wasm` files are located with `new URL("../../build/…", import.meta.url)`, a pattern that Node,
  * Deno, Bun, browsers and bundlers (vite) all understand. `file:` URLs are read with node:fs (through
  * process.getBuiltinModule, so browser bundles never see a Node import: Node 20's fetch cannot read
- * `file:`); anything else is fetched.
+ * `file:`); anything else is fetched. On Node 20, whose V8 validates relaxed SIMD only behind a flag
+ * that later Nodes reject, enableRelaxedSimd() turns it on before the relaxed build is tried.
  */
+import { enableRelaxedSimd } from "./relaxed-flag.js";
 
 /** Which kernel build: relaxed SIMD (FMA), plain SIMD, or the debug build with shape asserts. */
 export type Variant = "relaxed" | "plain" | "debug";
@@ -86,12 +88,16 @@ async function compile(bytes: BufferSource, what: string): Promise<WebAssembly.M
   return WebAssembly.compile(bytes);
 }
 
-/** True when this runtime validates relaxed SIMD (Chromium does; Node 20 needs --experimental-wasm-relaxed-simd). */
+/**
+ * True when this runtime validates relaxed SIMD: Chromium, Node 22 and later do, and Node 20 once
+ * enableRelaxedSimd() has set its V8 flag (which this function does first).
+ */
 export async function supportsRelaxedSimd(bytes?: BufferSource): Promise<boolean> {
+  enableRelaxedSimd();
   return WebAssembly.validate(bytes ?? (await readUrl(wasmUrl("relaxed"))));
 }
 
-const NO_RELAXED = 'simdnet: this runtime does not accept relaxed SIMD (on Node 20 pass --experimental-wasm-relaxed-simd); use variant "plain" or "auto"';
+const NO_RELAXED = 'simdnet: this runtime does not accept relaxed SIMD (WebAssembly relaxed SIMD: Chrome/Edge >= 114, Node >= 20, Deno, Bun); use variant "plain" or "auto"';
 
 /**
  * The bytes of one of a build's two variants, urlOf(relaxed): the relaxed one unless "plain" is asked
@@ -100,6 +106,7 @@ const NO_RELAXED = 'simdnet: this runtime does not accept relaxed SIMD (on Node 
 export async function readVariant(urlOf: (relaxed: boolean) => URL, requested: "auto" | Variant, what: string, fix?: string):
     Promise<{ bytes: Uint8Array<ArrayBuffer>; relaxed: boolean }> {
   if (requested !== "plain") {
+    enableRelaxedSimd();
     const bytes = await readUrl(urlOf(true), what, fix);
     if (WebAssembly.validate(bytes)) return { bytes, relaxed: true };
     if (requested === "relaxed") throw new Error(NO_RELAXED);
@@ -121,6 +128,7 @@ export async function loadWasm(
     const bytes: BufferSource = typeof source === "string" ? await readUrl(new URL(source)) : isUrl(source) ? await readUrl(source) : source;
     return { module: await compile(bytes, "the given module"), variant: requested === "auto" ? "plain" : requested };
   }
+  if (requested !== "plain") enableRelaxedSimd();
   if (requested === "auto") {
     const relaxed = await readUrl(wasmUrl("relaxed"));
     if (WebAssembly.validate(relaxed)) return { module: await WebAssembly.compile(relaxed), variant: "relaxed" };

@@ -52,7 +52,7 @@ describe("simdnet train: ensembles and looking inside", () => {
     const m = join(dir, "wrong.png");
     const run = promisify(execFile);
     const { stdout } = await run(process.execPath, [
-      "--experimental-wasm-relaxed-simd", "--import", "tsx", "src/cli/main.ts", "train", ...tiny, "--epochs", "1",
+      "--import", "tsx", "src/cli/main.ts", "train", ...tiny, "--epochs", "1",
       "--export-filters", f, "--export-misclassified", m,
     ]);
     expect(stdout).toMatch(/wrote .*filters\.png: the 10 filters of layer 0, shape \[10,784\]/);

@@ -2,9 +2,16 @@ import { describe, expect, it } from "vitest";
 import { createEngine } from "../../src/wasm/engine.js";
 import { Tensor } from "../../src/tensor.js";
 import { buildBytes } from "../helpers.js";
+import { enableRelaxedSimd, validatesRelaxedSimd } from "../../src/wasm/relaxed-flag.js";
 
 describe("createEngine", () => {
-  it("picks the relaxed build where relaxed SIMD validates (the Node project passes the flag; Chromium has it)", async () => {
+  it("enableRelaxedSimd leaves relaxed SIMD validating on every Node from 20 (no command-line flag) and in Chromium", () => {
+    expect(enableRelaxedSimd()).toBe(true);
+    expect(validatesRelaxedSimd()).toBe(true);
+    expect(enableRelaxedSimd()).toBe(true);   // idempotent
+  });
+
+  it("picks the relaxed build where relaxed SIMD validates (Node 20 through the loader's V8 flag; Node 22+ and Chromium by default)", async () => {
     const e = await createEngine();
     expect(e.variant).toBe("relaxed");
     expect(e.k.relaxed_simd()).toBe(1);
@@ -21,6 +28,7 @@ describe("createEngine", () => {
   it("accepts bytes and a precompiled WebAssembly.Module (edge runtimes) and reports the build it got", async () => {
     const bytes = await buildBytes("simdnet.wasm");
     expect((await createEngine({ wasm: bytes })).variant).toBe("plain");
+    enableRelaxedSimd();   // what the loader does first (Node 20's V8 validates relaxed SIMD only behind a flag)
     const mod = await WebAssembly.compile(await buildBytes("simdnet.relaxed.wasm"));
     expect((await createEngine({ wasm: mod })).variant).toBe("relaxed");
   });
