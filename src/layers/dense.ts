@@ -5,7 +5,7 @@
 import type { Engine, Ptr } from "../wasm/engine.js";
 import { gemm } from "../wasm/parallel.js";
 import type { Rng } from "../rng.js";
-import { Layer, initWeightAndBias, type InitScheme, type LayerSpec, type Mode, type Param, type ParamSpec } from "./layer.js";
+import { Layer, initWeightAndBias, type InitScheme, type LayerSpec, type Mode, type Param, type ParamSpec, type RPass } from "./layer.js";
 
 export class Dense extends Layer {
   private e!: Engine;
@@ -83,5 +83,32 @@ export class Dense extends Layer {
 
   spec(): LayerSpec {
     return { type: "dense", inputs: this.inputs, outputs: this.outputs };
+  }
+
+  /** Dense has an exact R-operator everywhere. */
+  override rOpUnsupported(): null {
+    return null;
+  }
+
+  override rForward(r: RPass, out: Ptr, rout: Ptr, inp: Ptr, rinp: Ptr): void {
+    const { e, B } = r, k = e.k, W = this.w.value, C = this.inputs, OC = this.outputs;
+    gemm(e, out, inp, W, B, OC, C, 0, 1, 1, 0);
+    k.bias_add(out, this.b.value, B, OC);
+    gemm(e, rout, inp, r.at(r.v, W), B, OC, C, 0, 1, 1, 0); // R{z} = a V_Wᵀ + V_b + R{a} Wᵀ
+    k.bias_add(rout, r.at(r.v, this.b.value), B, OC);
+    if (rinp) gemm(e, rout, rinp, W, B, OC, C, 0, 1, 1, 1);
+  }
+
+  override rBackward(r: RPass, dinp: Ptr, rdinp: Ptr, dout: Ptr, rdout: Ptr, _out: Ptr, inp: Ptr, rinp: Ptr, needDinp: boolean): void {
+    const { e, B } = r, W = this.w.value, C = this.inputs, OC = this.outputs, RW = r.at(r.out, W);
+    // forward was z = a Wᵀ + b: ∂W = δᵀa, so R{∂W} = R{δ}ᵀa + δᵀR{a}; R{∂b} = Σ_b R{δ}
+    gemm(e, RW, rdout, inp, OC, C, B, 1, 0, 1, 1);
+    if (rinp) gemm(e, RW, dout, rinp, OC, C, B, 1, 0, 1, 1);
+    e.k.col_sum(r.at(r.out, this.b.value), rdout, B, OC);
+    if (!needDinp) return;
+    // δ_in = δ W; R{δ_in} = R{δ} W + δ V_W
+    gemm(e, dinp, dout, W, B, C, OC, 0, 0, 1, 0);
+    gemm(e, rdinp, rdout, W, B, C, OC, 0, 0, 1, 0);
+    gemm(e, rdinp, dout, r.at(r.v, W), B, C, OC, 0, 0, 1, 1);
   }
 }

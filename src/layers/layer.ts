@@ -40,6 +40,7 @@ export interface BufferSpec {
  * parameters, and `at` to find a parameter's slice in either.
  */
 export interface RPass {
+  readonly e: Engine;
   readonly B: number;
   /** The direction v (parameter-shaped). */
   readonly v: Ptr;
@@ -172,6 +173,21 @@ export abstract class Layer {
    */
   rBackward(_r: RPass, _dinp: Ptr, _rdinp: Ptr, _dout: Ptr, _rdout: Ptr, _out: Ptr, _inp: Ptr, _rinp: Ptr, _needDinp: boolean): void {
     throw new Error(`simdnet: the ${this.spec().type} layer has no R-operator`);
+  }
+
+  /** {@link rForward} of a layer that passes its input through (out = inp, R{out} = R{inp}). */
+  protected rIdentityForward(r: RPass, out: Ptr, rout: Ptr, inp: Ptr, rinp: Ptr): void {
+    const n = r.B * this.outSize;
+    r.e.k.copy(out, inp, n);
+    if (rinp) r.e.k.copy(rout, rinp, n);
+    else r.e.k.fill(rout, 0, n);
+  }
+
+  /** {@link rBackward} of a layer that passes its input through. */
+  protected rIdentityBackward(r: RPass, dinp: Ptr, rdinp: Ptr, dout: Ptr, rdout: Ptr): void {
+    const n = r.B * this.inSize;
+    r.e.k.copy(dinp, dout, n);
+    r.e.k.copy(rdinp, rdout, n);
   }
 
   /** Draws initial parameters. */

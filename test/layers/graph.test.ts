@@ -12,6 +12,7 @@ import { Rng } from "../../src/rng.js";
 import { chainNodes, type GraphSpec } from "../../src/graph.js";
 import { deserializeModel, serializeModel } from "../../src/io/model.js";
 import { Trainer } from "../../src/train/sgd.js";
+import { HessianVector, exactHvpUnsupported } from "../../src/train/hessian.js";
 import { engine, RefRng, VARIANTS } from "../helpers.js";
 import { gradErr } from "../gradcheck.js";
 
@@ -135,5 +136,16 @@ describe("graph errors", () => {
     expect(() => net([{ layer: shared, inputs: ["input"], output: "a" }, { layer: shared, inputs: ["a"], output: "b" }])).toThrow(/uses a layer that another node uses too/);
     expect(() => new Concat([[2, 3], [2, 4]])).toThrow(/other axes must match: input 0 is \[2, 3\], input 1 is \[2, 4\]/);
     expect(() => new Add([3], 1)).toThrow(/at least 2 inputs, got 1/);
+  });
+
+  it("exact Hessian-vector products say why a graph or a layer without an R-operator needs finite differences", async () => {
+    const e = await engine();
+    const m = e.mark();
+    const g = new Network(residual(), { engine: e });
+    expect(exactHvpUnsupported(g)).toMatch(/this network is a graph; use hvp "fd"/);
+    expect(() => new HessianVector(g, "exact", 2)).toThrow(/graph/);
+    expect(exactHvpUnsupported(new Network([new Dense(2, 2), new Activation("step", [2])], { engine: e, cost: "quadratic" }))).toMatch(/layer 1 \(activation\) has no R-operator \(the step/);
+    expect(exactHvpUnsupported(new Network([new Dense(2, 2), new Softmax(2)], { engine: e, cost: "quadratic" }))).toMatch(/layer 1 \(softmax\) has an R-operator only as the output layer under the log-likelihood cost/);
+    e.release(m);
   });
 });
