@@ -59,7 +59,7 @@ export class Trainer {
     this.vel = o.momentum ? net.engine.alloc(net.numParams) : 0;
     const oc = optimizerConfig(o.optimizer);
     this.adaptive = ["adam", "rmsprop", "adagrad"].includes(oc.name) ? new AdaptiveOptimizer(net, oc) : null;
-    this.method = "layers" in net ? createBatchMethod(net, data, oc, o.lambda ?? 0, o.l1 ?? 0, this.shuffleRng) : null;
+    this.method = createBatchMethod(net, data, oc, o.lambda ?? 0, o.l1 ?? 0, this.shuffleRng);
     this.normSums = o.gradNorms ? new Float64Array(net.params.length) : null;
     this.eta = o.eta;
     this.history = { epochs: [], stopReason: "completed", bestEpoch: -1, bestAccuracy: NaN };
