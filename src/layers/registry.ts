@@ -13,6 +13,7 @@ import { Conv2D, type ConvAlgorithm, type Padding } from "./conv2d.js";
 import { Pool2D, type PoolKind } from "./pool2d.js";
 import { Add } from "./add.js";
 import { Concat } from "./concat.js";
+import { RNN, type RnnActivation } from "../rnn/rnn.js";
 import { chainNodes, type GraphNode, type GraphSpec } from "../graph.js";
 
 /**
@@ -85,6 +86,10 @@ export const LAYERS: Readonly<Record<string, LayerBuilder>> = {
     return new Add(shapes[0], shapes.length);
   },
   concat: (_spec, shapes) => new Concat(shapes),
+  rnn: (spec, [shape]) => {
+    if (shape.length !== 2) throw new RangeError(`simdnet: rnn layer reads each example as [steps, features], but the previous layer gives [${shape.join(", ")}]`);
+    return new RNN(shape[1], num(spec, "hidden"), (spec.activation ?? "tanh") as RnnActivation, { steps: shape[0], sequences: Boolean(spec.sequences) });
+  },
 };
 
 /** Builds one layer from its spec, given the per-example shapes of the tensors it reads. */
