@@ -60,6 +60,7 @@ export class Graph {
   private e!: Engine;
 
   constructor(spec: GraphSpec) {
+    if (!spec || typeof spec !== "object") fail(`a network is built from layer sizes, a list of layers or a graph { nodes }, got ${String(spec)}`);
     const input = spec.input ?? "input";
     const given: readonly GraphNode[] = spec.nodes;
     if (!Array.isArray(given) || given.length === 0) fail("a network needs at least one layer");
