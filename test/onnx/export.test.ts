@@ -5,7 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { promisify } from "node:util";
+import { execFile } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -23,6 +25,9 @@ import { Perceptron } from "../../src/layers/perceptron.js";
 import { SequenceClassifier } from "../../src/rnn/classifier.js";
 import { LanguageModel } from "../../src/rnn/lm.js";
 import { saveOnnx, type OnnxExportOptions } from "../../src/onnx/export.js";
+import { onnxExportCommand } from "../../src/cli/onnx-export.js";
+import { saveModel } from "../../src/io/node.js";
+import { saveSequenceModel } from "../../src/rnn/node.js";
 
 ort.env.wasm.numThreads = 1;
 ort.env.wasm.wasmPaths = pathToFileURL(join(process.cwd(), "node_modules/onnxruntime-web/dist/")).href;
@@ -219,6 +224,58 @@ describe("saveOnnx: bad input", () => {
     p[2] = NaN;
     mlp.setParams(p);
     expect(() => saveOnnx(mlp)).toThrow(/layers\.0\.weight holds NaN at index 2; the model's weights must be finite/);
+  });
+});
+
+describe("simdnet onnx export (CLI)", () => {
+  const quiet = () => {};
+  it("exports a saved conv net with its flat [784] input, and a sequence classifier with --lengths", async () => {
+    const e = await engine();
+    const dir = await mkdtemp(join(tmpdir(), "simdnet-onnx-cli-"));
+    const net = new Network(buildLayers(parseArch("conv5x5x4:relu-pool2-fc10:sigmoid"), [784]), { engine: e, seed: 12 });
+    await saveModel(net, join(dir, "cnn.simdnet"));
+    const line = await onnxExportCommand(["--model", join(dir, "cnn.simdnet"), "--out", join(dir, "cnn.onnx"), "--opset", "13"], quiet);
+    expect(line).toMatch(/cnn\.simdnet → .*cnn\.onnx: network of 5 layers, opset 13, [\d,]+ bytes/);
+    const x = uniform(80, 3 * 784);
+    const out = await runOrt(await readFile(join(dir, "cnn.onnx")), { input: new ort.Tensor("float32", x, [3, 784]) });
+    expectAllClose(out.data as Float32Array, net.feedforward(x));
+
+    const m = new SequenceClassifier({ engine: e, inputs: 4, steps: 5, hidden: 6, classes: 3, seed: 13 });
+    await saveSequenceModel(m, join(dir, "rnn.simdnet"));
+    await onnxExportCommand(["--model", join(dir, "rnn.simdnet"), "--out", join(dir, "rnn.onnx"), "--lengths", "--batch", "2"], quiet);
+    const xs = uniform(81, 2 * 5 * 4, -1, 1).fill(0, 5 * 4 + 2 * 4);
+    const rnnOut = await runOrt(await readFile(join(dir, "rnn.onnx")), { input: new ort.Tensor("float32", xs, [2, 5, 4]), lengths: new ort.Tensor("int32", Int32Array.from([5, 2]), [2]) });
+    expectAllClose(rnnOut.data as Float32Array, m.feedforward(xs, [5, 2]));
+    expect((await readdir(dir)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("checks the output path before reading the model, and names bad flags", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "simdnet-onnx-cli-"));
+    const missing = join(dir, "no-such-model.simdnet");
+    await expect(onnxExportCommand(["--model", missing, "--out", join(dir, "nope", "m.onnx")], quiet)).rejects.toThrow(/cannot write .*m\.onnx: the folder .*nope does not exist/);
+    await expect(onnxExportCommand(["--model", missing, "--out", dir], quiet)).rejects.toThrow(/--out .* is a directory/);
+    await expect(onnxExportCommand(["--model", missing, "--out", missing], quiet)).rejects.toThrow(/is the model file itself/);
+    await expect(onnxExportCommand(["--model", missing, "--out", join(dir, "m.onnx")], quiet)).rejects.toThrow(/cannot read model file .*no-such-model\.simdnet/);
+    await expect(onnxExportCommand(["--out", join(dir, "m.onnx")], quiet)).rejects.toThrow(/needs --model FILE/);
+    await expect(onnxExportCommand(["--model", missing, "--out", join(dir, "m.onnx"), "--opset", "x"], quiet)).rejects.toThrow(/--opset must be a positive integer, got "x"/);
+    await expect(onnxExportCommand(["--model", missing, "--out", join(dir, "m.onnx"), "--input-shape", "1by28"], quiet)).rejects.toThrow(/--input-shape must look like 784 or 1x28x28/);
+    await expect(onnxExportCommand(["--model", missing, "--frob"], quiet)).rejects.toThrow(/Unknown option '--frob'/);
+    const net = new Network([4, 3], { engine: await engine() });
+    await saveModel(net, join(dir, "mlp.simdnet"));
+    await expect(onnxExportCommand(["--model", join(dir, "mlp.simdnet"), "--out", join(dir, "m.onnx"), "--opset", "22"], quiet)).rejects.toThrow(/opset 22 is not supported; choose 11\.\.21 \(file: .*mlp\.simdnet\)/);
+    expect(await readdir(dir)).toEqual(["mlp.simdnet"]);
+  });
+
+  it("the command: `simdnet onnx export` exits 0 and writes the file; an unknown subcommand exits 2 with one line", async () => {
+    const run = promisify(execFile);
+    const dir = await mkdtemp(join(tmpdir(), "simdnet-onnx-cli-"));
+    await saveModel(new Network([6, 4, 2], { engine: await engine() }), join(dir, "a.simdnet"));
+    const ok = await run(process.execPath, ["--import", "tsx", "src/cli/main.ts", "onnx", "export", "--model", join(dir, "a.simdnet"), "--out", join(dir, "a.onnx")]);
+    expect(ok.stdout).toMatch(/a\.onnx: network of 4 layers, opset 17/);
+    await onnxCheck(await readFile(join(dir, "a.onnx")));
+    const err = await run(process.execPath, ["--import", "tsx", "src/cli/main.ts", "onnx", "frob"]).catch((e: { code: number; stderr: string }) => e);
+    expect((err as { code: number }).code).toBe(2);
+    expect((err as { stderr: string }).stderr.trim()).toMatch(/^simdnet: simdnet onnx: unknown subcommand "frob"; expected: simdnet onnx export --model M\.simdnet --out M\.onnx$/);
   });
 });
 
