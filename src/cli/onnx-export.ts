@@ -19,7 +19,7 @@ const USAGE = [
   "  --out F            the ONNX file to write (atomically; its folder must exist)",
   "  --opset N          ai.onnx opset, 11..21 (default 17)",
   "  --batch N          fix the batch dimension (default: dynamic, the symbol N)",
-  "  --input-shape S    networks: the input's per-example shape, e.g. 1x28x28 (default: the shape the model was built on)",
+  "  --input-shape S    networks: the input's per-example shape (default: the first layer's, 1x28x28 for a conv net on digits; 784 adds a Reshape)",
   "  --lengths          sequence classifiers: add an int32 `lengths` input [N] for zero-padded sequences",
 ].join("\n");
 

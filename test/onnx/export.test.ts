@@ -229,12 +229,12 @@ describe("saveOnnx: bad input", () => {
 
 describe("simdnet onnx export (CLI)", () => {
   const quiet = () => {};
-  it("exports a saved conv net with its flat [784] input, and a sequence classifier with --lengths", async () => {
+  it("exports a saved conv net with a flat [784] input (--input-shape), and a sequence classifier with --lengths", async () => {
     const e = await engine();
     const dir = await mkdtemp(join(tmpdir(), "simdnet-onnx-cli-"));
     const net = new Network(buildLayers(parseArch("conv5x5x4:relu-pool2-fc10:sigmoid"), [784]), { engine: e, seed: 12 });
     await saveModel(net, join(dir, "cnn.simdnet"));
-    const line = await onnxExportCommand(["--model", join(dir, "cnn.simdnet"), "--out", join(dir, "cnn.onnx"), "--opset", "13"], quiet);
+    const line = await onnxExportCommand(["--model", join(dir, "cnn.simdnet"), "--out", join(dir, "cnn.onnx"), "--opset", "13", "--input-shape", "784"], quiet);
     expect(line).toMatch(/cnn\.simdnet → .*cnn\.onnx: network of 5 layers, opset 13, [\d,]+ bytes/);
     const x = uniform(80, 3 * 784);
     const out = await runOrt(await readFile(join(dir, "cnn.onnx")), { input: new ort.Tensor("float32", x, [3, 784]) });
