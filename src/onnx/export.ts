@@ -1,5 +1,5 @@
 /**
- * ONNX export: a trained {@link Network} or {@link SequenceClassifier} as an ONNX model (a ModelProto,
+ * ONNX export: a trained {@link Network}, {@link SequenceClassifier} or {@link LanguageModel} as an ONNX model (a ModelProto,
  * default domain) that onnxruntime and every other ONNX runtime can run. Inference only: dropout is
  * left out, and the graph takes one input `input` [N, ...] and gives one output `output` [N, ...], N
  * free (or fixed). Weights are initializers, little-endian float32 raw_data. Every layer maps to nodes
@@ -15,6 +15,8 @@ import { Softmax } from "../layers/softmax.js";
 import { Dropout } from "../layers/dropout.js";
 import { SequenceModel } from "../rnn/model.js";
 import { SequenceClassifier } from "../rnn/classifier.js";
+import { LanguageModel } from "../rnn/lm.js";
+import type { RnnStack } from "../rnn/stack.js";
 import type { Engine } from "../wasm/engine.js";
 import { DATA_TYPE, encodeModel, type AttrValue, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from "./write.js";
 
@@ -162,7 +164,7 @@ function exportLayers(g: OnnxGraph, layers: readonly Layer[], x: string, shape: 
 }
 
 /** Graph and value infos for a Network. */
-function exportNetwork(g: OnnxGraph, net: Network, o: OnnxExportOptions, N: number | string): { inputs: OnnxValueInfo[]; output: string; dims: Shape } {
+function exportNetwork(g: OnnxGraph, net: Network, o: OnnxExportOptions, N: number | string): Exported {
   const inShape = o.inputShape ? [...o.inputShape] : [...net.layers[0].inShape];
   if (!inShape.every((d) => Number.isInteger(d) && d >= 1) || inShape.reduce((a, b) => a * b, 1) !== net.inputSize) {
     fail(`inputShape [${inShape.join(", ")}] must be positive integers holding the network's ${net.inputSize} inputs per example`);
@@ -172,26 +174,33 @@ function exportNetwork(g: OnnxGraph, net: Network, o: OnnxExportOptions, N: numb
 }
 
 /**
- * A SequenceClassifier: input [N, T, C] → Transpose → one RNN node per layer (W = W_xh, R = W_hh,
- * B = [b, 0]: ONNX adds Wb + Rb) → the last state Y_h [1, N, H] → Reshape [N, H] → the readout's layers.
+ * An RnnStack over x [T, N, C] (sequence-major, ONNX RNN's layout): one RNN node per layer, W = W_xh,
+ * R = W_hh, B = [b, 0] (ONNX adds Wb + Rb). Returns the top layer's states [T, N, H] ("all") or its last
+ * state [N, H] ("last").
  */
-function exportClassifier(g: OnnxGraph, m: SequenceClassifier, o: OnnxExportOptions, N: number | string): { inputs: OnnxValueInfo[]; output: string; dims: Shape } {
-  const lens = o.lengths ? "lengths" : "";
-  let x = g.op("Transpose", ["input"], "input", { perm: [1, 0, 2] })[0]; // [T, N, C]: ONNX RNN's sequence-major layout
-  let h = "";
-  m.stack.layers.forEach((l, i) => {
+function exportStack(g: OnnxGraph, stack: RnnStack, x: string, lens: string, want: "all" | "last"): string {
+  stack.layers.forEach((l, i) => {
     const w = `rnn.${i}`;
     const { wxh, whh, bias } = l.weights;
     const B = new Float32Array(2 * l.hidden);
     B.set(g.read(bias));
     const inputs = [x, g.tensor(`${w}.W`, [1, l.hidden, l.inputs], g.read(wxh)), g.tensor(`${w}.R`, [1, l.hidden, l.hidden], g.read(whh)), g.tensor(`${w}.B`, [1, 2 * l.hidden], B)];
     if (lens) inputs.push(lens);
-    const last = i === m.stack.layers.length - 1;
+    const last = i === stack.layers.length - 1 && want === "last";
     const [y, yh] = g.op("RNN", inputs, w, { hidden_size: l.hidden, activations: [l.activation === "tanh" ? "Tanh" : "Relu"] }, last ? ["", "Y_h"] : ["Y", ""]);
-    // Y is [T, 1, N, H]: drop the direction axis for the next layer (0 keeps T, -1 is N)
-    if (!last) x = g.op("Reshape", [y, g.int64(`${w}.shape`, [0, -1, l.hidden])], w)[0];
-    else h = g.op("Reshape", [yh, g.int64(`${w}.shape`, [-1, l.hidden])], w)[0];
+    // Y is [T, 1, N, H]: drop the direction axis (0 keeps T, -1 is N); Y_h is [1, N, H]
+    x = last ? g.op("Reshape", [yh, g.int64(`${w}.shape`, [-1, l.hidden])], w)[0] : g.op("Reshape", [y, g.int64(`${w}.shape`, [0, -1, l.hidden])], w)[0];
   });
+  return x;
+}
+
+type Exported = { inputs: OnnxValueInfo[]; output: string; dims: readonly (number | string)[] };
+
+/** A SequenceClassifier: input [N, T, C] → Transpose → the RNN stack's last state [N, H] → the readout's Gemm and Softmax. */
+function exportClassifier(g: OnnxGraph, m: SequenceClassifier, o: OnnxExportOptions, N: number | string): Exported {
+  const lens = o.lengths ? "lengths" : "";
+  const x = g.op("Transpose", ["input"], "input", { perm: [1, 0, 2] })[0]; // [T, N, C]
+  const h = exportStack(g, m.stack, x, lens, "last");
   const out = exportLayers(g, [m.readout.dense, m.readout.act], h, [m.stack.hidden], "readout.");
   const inputs: OnnxValueInfo[] = [{ name: "input", dims: [N, m.steps, m.inputs] }];
   if (lens) inputs.push({ name: "lengths", dims: [N], elemType: DATA_TYPE.INT32 });
@@ -199,8 +208,27 @@ function exportClassifier(g: OnnxGraph, m: SequenceClassifier, o: OnnxExportOpti
 }
 
 /**
+ * A LanguageModel, read in one pass (teacher forcing): ids [N, T] (int64, any T) → OneHot → Transpose →
+ * the RNN stack's states → Transpose [N, T, H] → MatMul Wᵀ + Add b → Softmax: output [N, T, V], the
+ * next-id probabilities after each prefix. Sampling loops over it (or over prefixes) outside the graph.
+ */
+function exportLanguageModel(g: OnnxGraph, m: LanguageModel, N: number | string): Exported {
+  const V = m.V;
+  const oneHot = g.op("OneHot", ["input", g.int64("vocab.depth", [V]), g.tensor("vocab.values", [2], Float32Array.from([0, 1]))], "input", { axis: -1 })[0];
+  const x = g.op("Transpose", [oneHot], "input", { perm: [1, 0, 2] })[0]; // [T, N, V]
+  const hs = g.op("Transpose", [exportStack(g, m.stack, x, "", "all")], "readout", { perm: [1, 0, 2] })[0]; // [N, T, H]
+  const { dense } = m.readout;
+  const w = g.read(dense.weight); // (V, H) → Wᵀ (H, V) for MatMul
+  const wt = Float32Array.from({ length: w.length }, (_, i) => w[(i % V) * dense.inputs + Math.floor(i / V)]);
+  const z = g.op("MatMul", [hs, g.tensor("readout.weight_t", [dense.inputs, V], wt)], "readout")[0];
+  const zb = g.op("Add", [z, g.tensor("readout.bias", [V], g.read(dense.bias))], "readout")[0];
+  const out = g.op("Softmax", [zb], "readout", { axis: 2 })[0];
+  return { inputs: [{ name: "input", dims: [N, "T"], elemType: DATA_TYPE.INT64 }], output: out, dims: ["T", V] };
+}
+
+/**
  * The ONNX bytes of a trained model: a {@link Network} (Dense, Conv2D, Pool2D, Activation, Softmax,
- * Dropout) or a {@link SequenceClassifier}. Throws, naming the layer or model and why, for anything
+ * Dropout), a {@link SequenceClassifier} or a {@link LanguageModel}. Throws, naming the layer or model and why, for anything
  * without an ONNX form (e.g. the generating sequence models, whose steps feed on their own outputs).
  */
 export function saveOnnx(model: Network | SequenceModel, opts: OnnxExportOptions = {}): Uint8Array {
@@ -211,7 +239,7 @@ export function saveOnnx(model: Network | SequenceModel, opts: OnnxExportOptions
   const N = batch === "dynamic" ? "N" : batch;
   let kind: string;
   let spec: unknown;
-  let graph: ReturnType<typeof exportNetwork>;
+  let graph: Exported;
   const g = new OnnxGraph(opset, model.engine);
   if (model instanceof Network) {
     if (opts.lengths) fail("lengths is an option for sequence classifiers; a Network has no sequence lengths");
@@ -223,10 +251,15 @@ export function saveOnnx(model: Network | SequenceModel, opts: OnnxExportOptions
     kind = model.kind;
     spec = model.config();
     graph = exportClassifier(g, model, opts, N);
+  } else if (model instanceof LanguageModel) {
+    if (opts.inputShape || opts.lengths) fail("inputShape and lengths are not options for a LanguageModel: its input is ids [N, T]");
+    kind = model.kind;
+    spec = model.config();
+    graph = exportLanguageModel(g, model, N);
   } else if (model instanceof SequenceModel) {
-    fail(`a ${model.constructor.name} (${model.kind}) has no ONNX export yet: it generates step by step from its own outputs (an ONNX Loop); exportable models are Network and SequenceClassifier`);
+    fail(`a ${model.constructor.name} (${model.kind}) has no ONNX export yet: its decoder starts from states computed from another input and feeds on its own outputs when it generates; exportable models are Network, SequenceClassifier and LanguageModel`);
   } else {
-    fail(`expected a Network or a SequenceClassifier, got ${model === null ? "null" : typeof model === "object" ? (model as object).constructor?.name : typeof model}`);
+    fail(`expected a Network, a SequenceClassifier or a LanguageModel, got ${model === null ? "null" : typeof model === "object" ? (model as object).constructor?.name : typeof model}`);
   }
   g.rename(graph.output, "output");
   return encodeModel({

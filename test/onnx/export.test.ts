@@ -24,6 +24,8 @@ import { Dense } from "../../src/layers/dense.js";
 import { Perceptron } from "../../src/layers/perceptron.js";
 import { SequenceClassifier } from "../../src/rnn/classifier.js";
 import { LanguageModel } from "../../src/rnn/lm.js";
+import { SequenceGenerator } from "../../src/rnn/generator.js";
+import { Vocab } from "../../src/rnn/text.js";
 import { saveOnnx, type OnnxExportOptions } from "../../src/onnx/export.js";
 import { onnxExportCommand } from "../../src/cli/onnx-export.js";
 import { saveModel } from "../../src/io/node.js";
@@ -192,6 +194,35 @@ describe("saveOnnx: sequence classifiers in onnxruntime-web", () => {
   });
 });
 
+describe("saveOnnx: language models in onnxruntime-web", () => {
+  it("ids [N, T] → OneHot, RNN, MatMul, Softmax: the same loss as lossAndGradient, and the same greedy text as sample()", async () => {
+    const vocab = Vocab.fromTexts(["abc", "bead", "cab", "deed", "face"]);
+    const m = new LanguageModel({ engine: await engine(), vocab: [...vocab.chars], hidden: [12, 10], steps: 16, seed: 16 }); // seed 16: greedy text "becffebeff", not one repeated letter
+    const bytes = saveOnnx(m);
+    await onnxCheck(bytes);
+    // three sequences of 6 ids (boundary, characters, padding 0 at the end of the short ones)
+    const seqs = [[1, ...vocab.encode("bead"), 1], [1, ...vocab.encode("cab"), 1, 0], [1, ...vocab.encode("fa"), 0, 0, 0]];
+    const B = seqs.length, L = 5;
+    const out = await runOrt(bytes, { input: new ort.Tensor("int64", BigInt64Array.from(seqs.flatMap((q) => q.slice(0, L)), BigInt), [B, L]) });
+    expect(out.dims).toEqual([B, L, m.V]);
+    const p = out.data as Float32Array;
+    let nll = 0;
+    seqs.forEach((q, b) => q.slice(1).forEach((target, t) => {
+      if (target !== 0) nll -= Math.log(p[(b * L + t) * m.V + target]);
+    }));
+    const loss = m.lossAndGradient(seqs.flat(), B); // Σ −log p over real tokens / B ("sum" step loss)
+    expect(Math.abs(nll / B - loss)).toBeLessThanOrEqual(1e-5 * loss);
+    // greedy generation outside the graph: rerun the growing prefix, take the most likely id ≥ 1
+    const ids = [1, ...vocab.encode("be")];
+    for (let i = 0; i < 8; i++) {
+      const r = (await runOrt(bytes, { input: new ort.Tensor("int64", BigInt64Array.from(ids, BigInt), [1, ids.length]) })).data as Float32Array;
+      const last = Array.from(r.subarray((ids.length - 1) * m.V, ids.length * m.V));
+      ids.push(last.indexOf(Math.max(...last.slice(1)), 1));
+    }
+    expect("be" + vocab.decode(ids.slice(3))).toBe(m.sample({ start: "be", length: 8, temperature: 0 }));
+  });
+});
+
 describe("saveOnnx: bad input", () => {
   it("names what cannot be exported and why", async () => {
     const e = await engine();
@@ -212,14 +243,15 @@ describe("saveOnnx: bad input", () => {
     }
     const net = new Network([new Dense(3, 4), new Mystery()], { engine: e });
     expect(() => saveOnnx(net)).toThrow(/layer 1 \(Mystery, spec \{"type":"mystery"\}\) has no ONNX mapping; exportable layers: Dense, Conv2D, Pool2D/);
-    const lm = new LanguageModel({ engine: e, vocab: 6, hidden: 4, steps: 3 });
-    expect(() => saveOnnx(lm)).toThrow(/LanguageModel \(many-to-many\) has no ONNX export yet/);
+    const gen = new SequenceGenerator({ engine: e, conditions: 3, outputs: 4, steps: 2, hidden: 5 });
+    expect(() => saveOnnx(gen)).toThrow(/SequenceGenerator \(one-to-many\) has no ONNX export yet: its decoder starts from states/);
+    expect(() => saveOnnx(new LanguageModel({ engine: e, vocab: 6, hidden: 4, steps: 3 }), { lengths: true })).toThrow(/not options for a LanguageModel/);
     const mlp = new Network([4, 3], { engine: e });
     expect(() => saveOnnx(mlp, { opset: 9 })).toThrow(/opset 9 is not supported; choose 11\.\.21/);
     expect(() => saveOnnx(mlp, { batch: 0 })).toThrow(/batch must be "dynamic" or a positive integer, got 0/);
     expect(() => saveOnnx(mlp, { inputShape: [5] })).toThrow(/inputShape \[5\] must be positive integers holding the network's 4 inputs/);
     expect(() => saveOnnx(mlp, { lengths: true })).toThrow(/lengths is an option for sequence classifiers/);
-    expect(() => saveOnnx({} as Network)).toThrow(/expected a Network or a SequenceClassifier, got Object/);
+    expect(() => saveOnnx({} as Network)).toThrow(/expected a Network, a SequenceClassifier or a LanguageModel, got Object/);
     const p = mlp.getParams();
     p[2] = NaN;
     mlp.setParams(p);
