@@ -325,7 +325,7 @@ describe.skipIf(checkerSkip !== "")(`onnx.checker${checkerSkip ? ` (skipped: ${c
 const importer = (() => {
   const dir = join(process.cwd(), "src/onnx");
   for (const f of existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".ts")).sort() : []) {
-    if (/export\s+(async\s+)?function\s+loadOnnx\b|export\s*\{[^}]*\bloadOnnx\b/.test(readFileSync(join(dir, f), "utf8"))) return join("src/onnx", f);
+    if (/export\s+(async\s+)?function\s+loadOnnx\b|export\s+const\s+loadOnnx\b|export\s*\{[^}]*\bloadOnnx\b/.test(readFileSync(join(dir, f), "utf8"))) return join("src/onnx", f);
   }
   return "";
 })();
