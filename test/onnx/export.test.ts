@@ -28,7 +28,8 @@ import { SequenceGenerator } from "../../src/rnn/generator.js";
 import { Vocab } from "../../src/rnn/text.js";
 import { saveOnnx, type OnnxExportOptions } from "../../src/onnx/export.js";
 import { onnxExportCommand } from "../../src/cli/onnx-export.js";
-import { saveModel } from "../../src/io/node.js";
+import { loadModel, saveModel } from "../../src/io/node.js";
+import { loadEmbeddedMnist } from "../../src/data/mnist.js";
 import { saveSequenceModel } from "../../src/rnn/node.js";
 
 ort.env.wasm.numThreads = 1;
@@ -162,6 +163,27 @@ describe("saveOnnx: networks in onnxruntime-web", () => {
     expect(Array.from(out.data as Float32Array)).toEqual([1, 1, 1, 0]);
     expect(Array.from(out.data as Float32Array)).toEqual(nand.fire(x));
     await onnxCheck(bytes);
+  });
+});
+
+describe("saveOnnx: the demo's trained CNN on real digits", () => {
+  it("demo/public/models/cnn.simdnet in onnxruntime (default graph optimizations): the same 1,000 test predictions and accuracy", async () => {
+    const { net } = await loadModel(join(process.cwd(), "demo/public/models/cnn.simdnet"), { engine: await engine() });
+    const { test } = await loadEmbeddedMnist();
+    const x = Float32Array.from(test.inputs, (v) => v / 255);
+    const bytes = saveOnnx(net, { inputShape: [784] });
+    await onnxCheck(bytes);
+    const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
+    const out = (await session.run({ input: new ort.Tensor("float32", x, [test.n, 784]) })).output.data as Float32Array;
+    await session.release();
+    expectAllClose(out, net.feedforward(x));
+    const pred = Array.from({ length: test.n }, (_, b) => {
+      const row = Array.from(out.subarray(b * 10, (b + 1) * 10));
+      return row.indexOf(Math.max(...row));
+    });
+    expect(pred).toEqual(Array.from(net.predict(x)));
+    const correct = pred.filter((p, i) => p === test.labels![i]).length;
+    expect(correct / test.n).toBeGreaterThan(0.97); // a trained model, so the comparison covers real, confident outputs
   });
 });
 
