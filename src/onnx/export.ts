@@ -237,6 +237,10 @@ export function saveOnnx(model: Network | SequenceModel, opts: OnnxExportOptions
   const batch = opts.batch ?? "dynamic";
   if (batch !== "dynamic" && !(Number.isInteger(batch) && batch >= 1)) fail(`batch must be "dynamic" or a positive integer, got ${JSON.stringify(batch)}`);
   const N = batch === "dynamic" ? "N" : batch;
+  if (!(model instanceof Network) && !(model instanceof SequenceModel)) {
+    const got = model === null ? "null" : typeof model === "object" ? (model as object).constructor?.name : typeof model;
+    fail(`expected a Network, a SequenceClassifier or a LanguageModel, got ${got}`);
+  }
   let kind: string;
   let spec: unknown;
   let graph: Exported;
@@ -256,10 +260,8 @@ export function saveOnnx(model: Network | SequenceModel, opts: OnnxExportOptions
     kind = model.kind;
     spec = model.config();
     graph = exportLanguageModel(g, model, N);
-  } else if (model instanceof SequenceModel) {
-    fail(`a ${model.constructor.name} (${model.kind}) has no ONNX export yet: its decoder starts from states computed from another input and feeds on its own outputs when it generates; exportable models are Network, SequenceClassifier and LanguageModel`);
   } else {
-    fail(`expected a Network, a SequenceClassifier or a LanguageModel, got ${model === null ? "null" : typeof model === "object" ? (model as object).constructor?.name : typeof model}`);
+    fail(`a ${model.constructor.name} (${model.kind}) has no ONNX export yet: its decoder starts from states computed from another input and feeds on its own outputs when it generates; exportable models are Network, SequenceClassifier and LanguageModel`);
   }
   g.rename(graph.output, "output");
   return encodeModel({

@@ -274,6 +274,7 @@ describe("saveOnnx: bad input", () => {
     expect(() => saveOnnx(mlp, { inputShape: [5] })).toThrow(/inputShape \[5\] must be positive integers holding the network's 4 inputs/);
     expect(() => saveOnnx(mlp, { lengths: true })).toThrow(/lengths is an option for sequence classifiers/);
     expect(() => saveOnnx({} as Network)).toThrow(/expected a Network, a SequenceClassifier or a LanguageModel, got Object/);
+    expect(() => saveOnnx(null as unknown as Network)).toThrow(/expected a Network, a SequenceClassifier or a LanguageModel, got null/);
     const p = mlp.getParams();
     p[2] = NaN;
     mlp.setParams(p);
