@@ -193,11 +193,13 @@ describe("saveOnnx: sequence classifiers in onnxruntime-web", () => {
       const m = new SequenceClassifier({ engine: await engine(), inputs: 5, steps: 7, hidden: [...hidden], classes: 4, activation, seed: 7 });
       const B = 3;
       const x = uniform(50, B * 7 * 5, -1, 1);
-      const bytes = saveOnnx(m);
-      const out = await runOrt(bytes, { input: new ort.Tensor("float32", x, [B, 7, 5]) });
-      expect(out.dims).toEqual([B, 4]);
-      expectAllClose(out.data as Float32Array, m.feedforward(x));
-      await onnxCheck(bytes);
+      for (const opset of [11, 17, 21]) {
+        const bytes = saveOnnx(m, { opset });
+        const out = await runOrt(bytes, { input: new ort.Tensor("float32", x, [B, 7, 5]) });
+        expect(out.dims).toEqual([B, 4]);
+        expectAllClose(out.data as Float32Array, m.feedforward(x));
+        if (opset <= 17) await onnxCheck(bytes);
+      }
     });
   }
 
@@ -234,6 +236,11 @@ describe("saveOnnx: language models in onnxruntime-web", () => {
     }));
     const loss = m.lossAndGradient(seqs.flat(), B); // Σ −log p over real tokens / B ("sum" step loss)
     expect(Math.abs(nll / B - loss)).toBeLessThanOrEqual(1e-5 * loss);
+    // opset 11 (Softmax then flattens to 2-D from its axis: the same rows) gives the same probabilities
+    const input11 = new ort.Tensor("int64", BigInt64Array.from(seqs.flatMap((q) => q.slice(0, L)), BigInt), [B, L]);
+    const bytes11 = saveOnnx(m, { opset: 11 });
+    await onnxCheck(bytes11);
+    expectAllClose((await runOrt(bytes11, { input: input11 })).data as Float32Array, p);
     // greedy generation outside the graph: rerun the growing prefix, take the most likely id ≥ 1
     const ids = [1, ...vocab.encode("be")];
     for (let i = 0; i < 8; i++) {
