@@ -73,7 +73,7 @@ export class LineChart {
     box.className = "chart-plot";
     el.append(head, box);
     const yTicks = opts.yTicks ?? ((v: number) => (opts.yLog ? short(v) : compact(v)));
-    const sizeOf = (labels: string[] | null | undefined): number => 18 + 7 * Math.max(2, ...(labels ?? []).map((l) => (l ?? "").length));
+    const sizeOf = (labels: string[] | null | undefined): number => 26 + 7.5 * Math.max(2, ...(labels ?? []).map((l) => (l ?? "").length));
     this.plot = new uPlot(
       {
         width: Math.max(200, el.clientWidth || 320),

@@ -113,6 +113,7 @@ export async function streamDigits(url: URL, onData: (d: StreamedDigits) => void
   let got = 0;
   let out: ReturnType<typeof layout> | null = null;
   let last = 0;
+  let trailing: ReturnType<typeof setTimeout> | undefined;
   for (;;) {
     const r = await reader.read().catch((err: unknown) => fail(`decompressing failed (${err instanceof Error ? err.message : String(err)})`));
     if (r.done) break;
@@ -134,9 +135,17 @@ export async function streamDigits(url: URL, onData: (d: StreamedDigits) => void
     if (performance.now() - last >= everyMs) {
       last = performance.now();
       onData(d);
+    } else {
+      // a report skipped now still comes (the stream may stall right after these bytes)
+      trailing ??= setTimeout(() => {
+        trailing = undefined;
+        last = performance.now();
+        onData(d);
+      }, everyMs);
     }
   }
   if (!out || out.digits.arrived !== out.digits.total) fail(`truncated: ${out?.digits.arrived ?? got} of ${out?.digits.total ?? DIGITS_HEADER_BYTES} bytes`);
+  clearTimeout(trailing);
   onData(out.digits);
   return out.digits;
 }
