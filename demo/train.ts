@@ -17,9 +17,9 @@ const num = (v: number): string => Math.round(v).toLocaleString("en-US");
 /** Validation accuracies whose first crossing a run reports, with the training time it took. */
 export const MILESTONES = [0.9, 0.95, 0.97, 0.98, 0.99];
 /** Seconds of training the examples/s average spans. */
-const SPEED_WINDOW_S = 1;
+const SPEED_WINDOW_S = 0.5;
 /** A new examples/s point at most this often (seconds of training). */
-const SPEED_EVERY_S = 0.25;
+const SPEED_EVERY_S = 0.1;
 
 /** What the panel needs from the rest of the page. */
 export interface TrainingHooks {
@@ -43,7 +43,7 @@ export function mountTraining(hooks: TrainingHooks): { send(m: ToWorker): void; 
     { label: "validation", stroke: "#db2777" },
   ], { fitFrom: 1, yLog: true });
   const speedChart = new LineChart($("chart-speed"), "Examples per second", "epoch", [
-    { label: "1 s average", stroke: "#059669", format: num },
+    { label: "0.5 s average", stroke: "#059669", format: num },
   ], { xTicks: (v) => String(Number(v.toFixed(2))), yTicks: compact });
 
   const form = {

@@ -314,7 +314,7 @@ describe("the demo's layout and accessibility, in Chromium", () => {
     const m90 = page.locator('#milestones li[data-threshold="0.9"]');
     expect(Number(await m90.getAttribute("data-seconds"))).toBeGreaterThan(0); // network2 passes 90% within 3 epochs
     expect(await m90.textContent()).toMatch(/≥ 90%\d+\.\d s · epoch [123]$/);
-    // examples/s: a point per 0.25 s of training, each the average of the last second's chunks
+    // examples/s: a point per 0.1 s of training, each the average of the last 0.5 s of chunks
     const speeds = (JSON.parse((await attr(page, "#chart-speed", "data-series"))!) as number[][])[1];
     expect(speeds.length).toBeGreaterThan(0);
     const label = await drawDigit(page, 3);
