@@ -17,7 +17,7 @@ export type FromWorker =
   /** The engine is up and the validation and test digits are in: a run may start. */
   | { type: "ready"; variant: Variant }
   /** Digits streaming in: bytes (decompressed) so far of the total, training digits complete of all. */
-  | { type: "digits"; arrived: number; total: number; training: number; trainingTotal: number }
+  | { type: "digits"; arrived: number; total: number; training: number; trainingTotal: number; validationTotal: number; testTotal: number }
   /** A start waits for its training digits to arrive. */
   | { type: "waiting"; have: number; need: number }
   /** threads: what the run's engine actually uses; threadsNote: why it uses fewer than asked for ("" otherwise). */

@@ -17,7 +17,7 @@ const num = (v: number): string => Math.round(v).toLocaleString("en-US");
 /** Validation accuracies whose first crossing a run reports, with the training time it took. */
 export const MILESTONES = [0.9, 0.95, 0.97, 0.98, 0.99];
 /** Seconds of training the examples/s average spans. */
-const SPEED_WINDOW_S = 0.5;
+const SPEED_WINDOW_S = 1;
 /** A new examples/s point at most this often (seconds of training). */
 const SPEED_EVERY_S = 0.1;
 
@@ -43,7 +43,7 @@ export function mountTraining(hooks: TrainingHooks): { send(m: ToWorker): void; 
     { label: "validation", stroke: "#db2777" },
   ], { fitFrom: 1, yLog: true });
   const speedChart = new LineChart($("chart-speed"), "Examples per second", "epoch", [
-    { label: "0.5 s average", stroke: "#059669", format: num },
+    { label: "1 s average", stroke: "#059669", format: num },
   ], { xTicks: (v) => String(Number(v.toFixed(2))), yTicks: compact });
 
   const form = {
@@ -105,6 +105,8 @@ export function mountTraining(hooks: TrainingHooks): { send(m: ToWorker): void; 
     paused = false;
   };
 
+  /** The run is over: milestones not reached say so rather than "not yet". */
+  let over = false;
   const renderMilestones = (reached: Map<number, { seconds: number; epoch: number }>): void => {
     milestones.replaceChildren(...MILESTONES.map((t) => {
       const li = document.createElement("li");
@@ -112,7 +114,7 @@ export function mountTraining(hooks: TrainingHooks): { send(m: ToWorker): void; 
       li.dataset.threshold = String(t);
       li.innerHTML = `<span class="m-acc"></span><span class="m-time"></span>`;
       li.querySelector(".m-acc")!.textContent = `≥ ${pct(t, 0)}`;
-      li.querySelector(".m-time")!.textContent = r ? `${r.seconds.toFixed(1)} s · epoch ${r.epoch}` : "not yet";
+      li.querySelector(".m-time")!.textContent = r ? `${r.seconds.toFixed(1)} s · epoch ${r.epoch}` : over ? "not reached" : "not yet";
       if (r) {
         li.dataset.seconds = r.seconds.toFixed(3);
         li.dataset.epoch = String(r.epoch);
@@ -134,6 +136,7 @@ export function mountTraining(hooks: TrainingHooks): { send(m: ToWorker): void; 
     chunks = [];
     sincePoint = 0;
     reached = new Map();
+    over = false;
     renderMilestones(reached);
   };
 
@@ -148,7 +151,7 @@ export function mountTraining(hooks: TrainingHooks): { send(m: ToWorker): void; 
       case "digits": {
         const el = $("digits");
         const done = m.arrived === m.total;
-        el.textContent = done ? `${(m.trainingTotal + 2000).toLocaleString("en-US")} digits here: 8,000 to train on, 1,000 to validate, 1,000 to test` : `downloading the digits: ${Math.floor((100 * m.arrived) / m.total)}% (${m.training.toLocaleString("en-US")} of ${m.trainingTotal.toLocaleString("en-US")} training digits so far)`;
+        el.textContent = done ? `all ${num(m.trainingTotal + m.validationTotal + m.testTotal)} digits are here: ${num(m.trainingTotal)} to train on, ${num(m.validationTotal)} to validate, ${num(m.testTotal)} to test` : `downloading the digits: ${Math.floor((100 * m.arrived) / m.total)}% (${m.training.toLocaleString("en-US")} of ${m.trainingTotal.toLocaleString("en-US")} training digits so far)`;
         el.dataset.training = String(m.training);
         el.dataset.done = String(done);
         break;
@@ -217,6 +220,8 @@ export function mountTraining(hooks: TrainingHooks): { send(m: ToWorker): void; 
         progress.value = 1;
         status.dataset.hash = m.hash;
         setStatus(`${m.reason === "stopped" ? "stopped" : "done"}: test accuracy ${pct(m.testAccuracy)}${m.message && m.reason !== "stopped" ? ` (${m.message})` : ""}; draw a digit to try it`, "done");
+        over = true;
+        renderMilestones(reached);
         hooks.trained(m.model);
         break;
       case "error":

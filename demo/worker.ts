@@ -40,7 +40,7 @@ const waiters = new Set<() => void>();
 const wake = (): void => waiters.forEach((w) => w());
 void streamDigits(new URL("../build/mnist-demo.gz", import.meta.url), (d) => {
   digits = d;
-  post({ type: "digits", arrived: d.arrived, total: d.total, training: d.trainingReady(), trainingTotal: d.split.training.n });
+  post({ type: "digits", arrived: d.arrived, total: d.total, training: d.trainingReady(), trainingTotal: d.split.training.n, validationTotal: d.split.validation.n, testTotal: d.split.test.n });
   wake();
 }).catch((err: unknown) => {
   digitsError = message(err);
