@@ -138,7 +138,8 @@ function predict(ink: Float32Array | null): void {
   bars.querySelectorAll("li").forEach((li, d) => {
     li.classList.toggle("top", d === best);
     li.style.setProperty("--p", String(out[d] / sum));
-    li.querySelector(".p")!.textContent = `${((100 * out[d]) / sum).toFixed(out[d] / sum >= 0.995 ? 0 : 1)}%`;
+    const share = out[d] / sum;
+    li.querySelector(".p")!.textContent = share >= 0.9995 ? "100%" : share < 0.0005 ? "0%" : `${(100 * share).toFixed(1)}%`;
   });
   $("pad-hint").hidden = true;
   pred.textContent = String(best);
@@ -210,9 +211,13 @@ async function start(): Promise<void> {
     fatal("This browser does not support WebAssembly SIMD, which simdnet's kernels need. Use Chrome or Edge ≥ 91, Firefox ≥ 89 or Safari ≥ 16.4.");
     $("engine").textContent = "no WebAssembly SIMD";
     $("engine").dataset.variant = "none";
+    training.unavailable("training needs WebAssembly SIMD too");
     return;
   }
-  engine = await createEngine();
+  engine = await createEngine().catch((err: unknown) => {
+    training.unavailable("training needs the kernels, which did not load");
+    throw err;
+  });
   baseMark = engine.mark();
   const size = await wasmSize(engine.variant).catch(() => null);
   const facts = $("engine");

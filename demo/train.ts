@@ -33,7 +33,7 @@ export interface TrainingHooks {
  * Mounts the panel; `startWorker()` starts the worker (once the page knows it can run), `send` carries
  * the page's own requests to it (inspect a model).
  */
-export function mountTraining(hooks: TrainingHooks): { send(m: ToWorker): void; startWorker(): void } {
+export function mountTraining(hooks: TrainingHooks): { send(m: ToWorker): void; startWorker(): void; unavailable(why: string): void } {
   const accChart = new LineChart($("chart-accuracy"), "Accuracy", "epoch", [
     { label: "training", stroke: "#2563eb", format: (v) => pct(v, 2) },
     { label: "validation", stroke: "#db2777", format: (v) => pct(v, 2) },
@@ -261,5 +261,5 @@ export function mountTraining(hooks: TrainingHooks): { send(m: ToWorker): void; 
     send({ type: paused ? "pause" : "resume" });
   };
   stopBtn.onclick = () => send({ type: "stop" });
-  return { send, startWorker };
+  return { send, startWorker, unavailable: (why: string) => setStatus(why, "error") };
 }

@@ -237,6 +237,7 @@ describe("the demo, built by vite and served by vite preview, in Chromium", () =
     await nosimd.goto(url);
     await nosimd.waitForSelector("#fatal:not([hidden])");
     expect(await nosimd.textContent("#fatal")).toContain("does not support WebAssembly SIMD");
+    expect(await nosimd.textContent("#train-status")).toContain("training needs WebAssembly SIMD too");
     await nosimd.close();
 
     const noworker = await browser.newPage();
