@@ -347,6 +347,7 @@ describe("the built demo served from a sub-path by a plain static server", () =>
       await page.waitForFunction(() => Number(document.querySelector("#digits")?.getAttribute("data-training")) >= 1000, null, { timeout: 60_000 });
       expect(await attr(page, "#digits", "data-done")).toBe("false");
       // a run on the first 1,000 training digits trains and finishes while the rest is held back
+      await page.selectOption("#threads", "1"); // as the Node run below
       await page.fill("#epochs", "1");
       await page.fill("#train-size", "1000");
       await page.click("#start");
