@@ -13,6 +13,9 @@ import { chainNodes, type GraphSpec } from "../../src/graph.js";
 import { deserializeModel, serializeModel } from "../../src/io/model.js";
 import { Trainer } from "../../src/train/sgd.js";
 import { HessianVector, exactHvpUnsupported } from "../../src/train/hessian.js";
+import { HessianFree } from "../../src/train/hf.js";
+import { Objective } from "../../src/train/fullbatch.js";
+import { optimizerConfig } from "../../src/train/optimizers.js";
 import { engine, RefRng, VARIANTS } from "../helpers.js";
 import { gradErr } from "../gradcheck.js";
 
@@ -146,6 +149,11 @@ describe("graph errors", () => {
     expect(() => new HessianVector(g, "exact", 2)).toThrow(/graph/);
     expect(exactHvpUnsupported(new Network([new Dense(2, 2), new Activation("step", [2])], { engine: e, cost: "quadratic" }))).toMatch(/layer 1 \(activation\) has no R-operator \(the step/);
     expect(exactHvpUnsupported(new Network([new Dense(2, 2), new Softmax(2)], { engine: e, cost: "quadratic" }))).toMatch(/layer 1 \(softmax\) has an R-operator only as the output layer under the log-likelihood cost/);
+    // Hessian-free picks finite differences only where a layer declares no R-operator, and says so
+    const data = { n: 4, inputShape: [6], inputs: Float32Array.from(new RefRng(1).array(24)), labels: Uint8Array.from([0, 1, 2, 0]) };
+    const hf = (net: Network) => new HessianFree(new Objective(net, data, 0, 0), optimizerConfig("hf"), new Rng(e, 1));
+    expect(hf(g).hvpFallback).toMatch(/graph/);
+    expect(hf(new Network([new Dense(6, 3), new Softmax(3)], { engine: e })).hvpFallback).toBeNull();
     e.release(m);
   });
 });
