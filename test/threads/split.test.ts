@@ -3,7 +3,7 @@
 // 1 and 2 threads. Lowering splitPolicy's thresholds to 0 makes even the small shapes split.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine, Ptr } from "../../src/wasm/engine.js";
-import { convScratchFloats, splitPolicy } from "../../src/wasm/parallel.js";
+import { SPLITS, convScratchFloats, splitPolicy } from "../../src/wasm/parallel.js";
 import { Network } from "../../src/network.js";
 import { sgd } from "../../src/train/sgd.js";
 import type { SgdOptions } from "../../src/train/options.js";
@@ -82,7 +82,10 @@ function runConv(e: Engine, g: ConvShape): Float32Array[] {
     e.k.conv2d_backward(dinp, dw, dbias, dout, inp, w, dcol, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
     const dw0: Ptr = e.alloc(F * K), db0: Ptr = e.alloc(F);
     e.k.conv2d_backward(0, dw0, db0, dout, inp, w, dcol, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW); // without the input gradient
-    return [e.read(out, nOut), e.read(dinp, nIn), e.read(dw, F * K), e.read(dbias, F), e.read(dw0, F * K), e.read(db0, F)];
+    const dw1: Ptr = e.alloc(F * K), db1: Ptr = e.alloc(F);
+    e.k.conv2d_backward(0, dw1, db1, dout, inp, w, 0, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW); // no dcol: runs whole
+    return [e.read(out, nOut), e.read(dinp, nIn), e.read(dw, F * K), e.read(dbias, F), e.read(dw0, F * K), e.read(db0, F),
+      e.read(dw1, F * K), e.read(db1, F)];
   });
 }
 
@@ -96,11 +99,23 @@ describe.skipIf(NO_THREADS).each(["plain", "relaxed"] as const)("conv2d split by
         const n = runConv(e, g);
         expect(n[0]).toEqual(one[0]); // forward: each example's bits do not depend on its thread
         expect(n[1]).toEqual(one[1]); // so does the input gradient
-        for (let i = 2; i < n.length; i++) expectClose(n[i], one[i], 1e-4, 1e-4);
+        for (let i = 2; i < 6; i++) expectClose(n[i], one[i], 1e-4, 1e-4);
+        expect(n.slice(6)).toEqual(one.slice(6)); // without dcol's per-thread room the call is not split
         expect(runConv(e, g)).toEqual(n);
       }
     });
   }
+});
+
+describe.skipIf(NO_THREADS)("engine.k", () => {
+  it("is the module's exports with one thread; with threads, exactly the SPLITS kernels are wrapped over them", async () => {
+    const [e1, e2] = await Promise.all([threaded(1), threaded(2)]);
+    expect(Object.getPrototypeOf(e1.k)).toBe(Object.prototype);
+    expect(Object.keys(e2.k).sort()).toEqual(Object.keys(SPLITS).sort());
+    const raw = Object.getPrototypeOf(e2.k) as Record<string, unknown>;
+    expect(Object.keys(raw)).toEqual(expect.arrayContaining(Object.keys(e1.k)));
+    for (const name of Object.keys(SPLITS)) expect((e2.k as unknown as Record<string, unknown>)[name]).not.toBe(raw[name]);
+  });
 });
 
 describe.skipIf(NO_THREADS)("training on 1 and 2 threads", () => {
