@@ -45,12 +45,16 @@ export function partition(count: number, parts: number, unit = 1): number[] {
   return b;
 }
 
+/** A kernel as JS calls it: numbers in (pointers, sizes, scalars), a number or nothing out. */
+type Fn = (...a: number[]) => unknown;
+
 /**
- * One kernel's split: given the engine (which has a pool), the export's name, the call's arguments and
- * the raw kernels, runs the call in parts and returns true, or returns false having done nothing (the
- * wrapper then makes the plain call on the calling thread).
+ * One kernel's split: from the engine (which has a pool), the export's name, its plain function and the
+ * raw kernels, the function `engine.k` calls instead. That function runs the call in parts on the pool
+ * when it pays and otherwise makes the plain call on the calling thread. (A maker per kind, so that the
+ * GEMM and convolution entries take fixed parameters, which V8 calls faster than rest arguments.)
  */
-type Split = (e: Engine, fn: string, a: readonly number[], raw: Kernels) => boolean;
+type Split = (e: Engine, fn: string, whole: Fn, raw: Kernels) => Fn;
 
 /**
  * kernel(p_0, …, p_{ptrs−1}, N, …scalars), elementwise over N values: ranges of multiples of 16 values
@@ -58,49 +62,46 @@ type Split = (e: Engine, fn: string, a: readonly number[], raw: Kernels) => bool
  * pointer advanced to its range (a 0 pointer, an absent buffer, stays 0). Same bits on any thread count.
  */
 function ranges(ptrs: number): Split {
-  return (e, fn, a) => {
+  return (e, fn, whole) => (...a) => {
     const N = a[ptrs];
     const parts = N >= splitPolicy.minValues ? Math.min(e.threads, Math.floor(N / 16)) : 1;
-    if (parts < 2) return false;
+    if (parts < 2) return whole(...a);
     const r = partition(N, parts, 16);
     e.pool!.run(r.slice(0, parts).map((lo, t) => ({
       fn, args: a.map((v, i) => (i < ptrs ? (v ? v + 4 * lo : 0) : i === ptrs ? r[t + 1] - lo : v)),
     })));
-    return true;
   };
 }
 
 /**
  * kernel(p_0, …, p_{k−1}, N, …sizes and scalars) over N independent planes or rows: pointer i advances
- * strides[i] values per plane (0: shared by every plane); split when N × values (per plane) reaches
- * splitPolicy.minValues. Each plane's bits are the same on any thread count.
+ * strides(a)[i] values per plane (0: shared by every plane); split when N × values(a) (per plane)
+ * reaches splitPolicy.minValues. Each plane's bits are the same on any thread count.
  */
-function planes(layout: (a: readonly number[]) => { strides: number[]; values: number }): Split {
-  return (e, fn, a) => {
-    const { strides, values } = layout(a);
-    const k = strides.length, N = a[k];
-    const parts = N * values >= splitPolicy.minValues ? Math.min(e.threads, N) : 1;
-    if (parts < 2) return false;
-    const r = partition(N, parts);
+function planes(k: number, values: (a: readonly number[]) => number, strides: (a: readonly number[]) => number[]): Split {
+  return (e, fn, whole) => (...a) => {
+    const N = a[k];
+    const parts = N * values(a) >= splitPolicy.minValues ? Math.min(e.threads, N) : 1;
+    if (parts < 2) return whole(...a);
+    const r = partition(N, parts), step = strides(a);
     e.pool!.run(r.slice(0, parts).map((n0, t) => ({
-      fn, args: a.map((v, i) => (i < k ? v + 4 * n0 * strides[i] : i === k ? r[t + 1] - n0 : v)),
+      fn, args: a.map((v, i) => (i < k ? v + 4 * n0 * step[i] : i === k ? r[t + 1] - n0 : v)),
     })));
-    return true;
   };
 }
 
 /** Pooling, kernel(ptrs…, N, H, W, p, s) over N maps: each pointer steps by an input (H·W) or output (OH·OW) plane. */
 function pool(...sides: ("in" | "out")[]): Split {
   const k = sides.length;
-  return planes((a) => {
+  return planes(k, (a) => a[k + 1] * a[k + 2], (a) => {
     const H = a[k + 1], W = a[k + 2], p = a[k + 3], s = a[k + 4];
-    const HW = H * W, P = (Math.floor((H - p) / s) + 1) * (Math.floor((W - p) / s) + 1);
-    return { strides: sides.map((side) => (side === "in" ? HW : P)), values: HW };
+    const P = (Math.floor((H - p) / s) + 1) * (Math.floor((W - p) / s) + 1);
+    return sides.map((side) => (side === "in" ? H * W : P));
   });
 }
 
 /** gather_rows{,_u8}(out, src, idx, B, C, …): rows of out (C values) and of idx (1) per example; src is shared. */
-const gatherRows = planes((a) => ({ strides: [a[4], 0, 1], values: a[4] }));
+const gatherRows = planes(3, (a) => a[4], (a) => [a[4], 0, 1]);
 
 /**
  * gemm(c, a, b, scratch, M, N, K, transA, transB, alpha, beta) as gemm_part calls over blocks of C.
@@ -111,22 +112,20 @@ const gatherRows = planes((a) => ({ strides: [a[4], 0, 1], values: a[4] }));
  * twice instead of 50,176 (150 → 108 µs on 2 threads); for its forward pass (64 × 100, K = 784) rows
  * measured faster (150 vs 180 µs) though they pack more, the column halves ending in narrow edge tiles.
  */
-const gemmPanels: Split = (e, _fn, a) => {
-  const [c, A, b, , M, N, K, transA, transB, alpha, beta] = a;
+const gemmPanels: Split = (e, _fn, whole) => (c, a, b, scratch, M, N, K, transA, transB, alpha, beta) => {
   const byRows = N <= 2 * M;
   const parts = Math.min(e.threads, Math.floor((byRows ? M : N) / 8));
   const minFlops = M >= 16 && N >= 16 ? Math.min(splitPolicy.minFlops, splitPolicy.minFlopsTiled) : splitPolicy.minFlops;
   // x·Wᵀ with M ≤ 2 (batch-1 inference) takes gemm's dot-product path, which gemm_part would replace by packing
   const dots = M <= 2 && transA === 0 && transB === 1;
-  if (parts < 2 || dots || 2 * M * N * K < minFlops) return false;
+  if (parts < 2 || dots || 2 * M * N * K < minFlops) return whole(c, a, b, scratch, M, N, K, transA, transB, alpha, beta);
   const r = partition(byRows ? M : N, parts, 8);
   const tasks: Task[] = [];
   for (let t = 0; t < parts; t++) {
     const block = byRows ? [r[t], r[t + 1], 0, N] : [0, M, r[t], r[t + 1]];
-    tasks.push({ fn: "gemm_part", args: [c, A, b, e.scratches[t], M, N, K, transA, transB, alpha, beta, ...block] });
+    tasks.push({ fn: "gemm_part", args: [c, a, b, e.scratches[t], M, N, K, transA, transB, alpha, beta, ...block] });
   }
   e.pool!.run(tasks);
-  return true;
 };
 
 /** Threads for a batch of B examples of `flops` each: 1 unless it pays. */
@@ -135,15 +134,13 @@ function batchParts(e: Engine, B: number, flops: number): number {
 }
 
 /** conv2d_forward(out, inp, w, bias, scratch, B, C, H, W, F, k, s, pad, OH, OW), examples split (each example's bits are the same as on one thread). */
-const convExamples: Split = (e, fn, a) => {
-  const [out, inp, w, bias, , B, C, H, W, F, k, s, pad, OH, OW] = a;
+const convExamples: Split = (e, fn, whole) => (out, inp, w, bias, scratch, B, C, H, W, F, k, s, pad, OH, OW) => {
   const parts = batchParts(e, B, 2 * F * C * k * k * OH * OW);
-  if (parts < 2) return false;
+  if (parts < 2) return whole(out, inp, w, bias, scratch, B, C, H, W, F, k, s, pad, OH, OW);
   const r = partition(B, parts);
   e.pool!.run(r.slice(0, parts).map((b0, t) => ({
     fn, args: [out + 4 * b0 * F * OH * OW, inp + 4 * b0 * C * H * W, w, bias, e.scratches[t], r[t + 1] - b0, C, H, W, F, k, s, pad, OH, OW],
   })));
-  return true;
 };
 
 /** Floats rounded up to a multiple of 4 (16 bytes), so every per-thread buffer stays aligned. */
@@ -165,11 +162,10 @@ export function convScratchFloats(e: Engine, C: number, k: number, F: number, OH
  * dbias, thread t > 0 into its zeroed partial sums in dcol's tail (see {@link convScratchFloats}),
  * which are then added in the order t = 1, 2, … on the calling thread. Needs dcol ≠ 0.
  */
-const convBackwardExamples: Split = (e, fn, a, raw) => {
-  const [dinp, dw, dbias, dout, inp, w, dcol, , B, C, H, W, F, k, s, pad, OH, OW] = a;
+const convBackwardExamples: Split = (e, fn, whole, raw) => (dinp, dw, dbias, dout, inp, w, dcol, scratch, B, C, H, W, F, k, s, pad, OH, OW) => {
   const K = C * k * k, P = OH * OW, n = e.threads;
   const parts = dcol ? batchParts(e, B, (dinp ? 4 : 2) * F * K * P) : 1;
-  if (parts < 2) return false;
+  if (parts < 2) return whole(dinp, dw, dbias, dout, inp, w, dcol, scratch, B, C, H, W, F, k, s, pad, OH, OW);
   const at = (floats: number): Ptr => dcol + 4 * floats;
   const partialDw = (t: number) => at(n * quad(K * P) + (t - 1) * quad(F * K));
   const partialDb = (t: number) => at(n * quad(K * P) + (n - 1) * quad(F * K) + (t - 1) * quad(F));
@@ -189,7 +185,6 @@ const convBackwardExamples: Split = (e, fn, a, raw) => {
     raw.axpy(dw, partialDw(t), F * K, 1);
     raw.axpy(dbias, partialDb(t), F, 1);
   }
-  return true;
 };
 
 /**
@@ -222,14 +217,15 @@ export const SPLITS: { readonly [K in keyof Kernels]?: Split } = {
 };
 
 /**
- * The `engine.k` of an engine with a pool: the raw exports, except that each kernel in {@link SPLITS}
- * first offers its call to its split and runs whole only when that declines.
+ * The `engine.k` of an engine with a pool: a flat copy of the raw exports (lookups through a prototype
+ * measured slower), with each kernel in {@link SPLITS} replaced by its split entry.
  */
 export function splitKernels(e: Engine, raw: Kernels): Kernels {
-  const k = Object.create(raw) as Record<string, unknown>;
+  const k = { ...raw } as Record<string, unknown>;
   for (const [fn, split] of Object.entries(SPLITS) as [keyof Kernels, Split][]) {
-    const whole = raw[fn] as (...a: number[]) => unknown;
-    k[fn] = (...a: number[]) => (split(e, fn, a, raw) ? undefined : whole(...a));
+    // the module's own function where @assemblyscript/loader wrapped it (in a rest-arguments closure)
+    const exported = raw[fn] as Fn & { original?: Fn };
+    k[fn] = split(e, fn, exported.original ?? exported, raw);
   }
   return k as unknown as Kernels;
 }
