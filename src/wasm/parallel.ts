@@ -101,7 +101,7 @@ function pool(...sides: ("in" | "out")[]): Split {
 }
 
 /** gather_rows{,_u8}(out, src, idx, B, C, …): rows of out (C values) and of idx (1) per example; src is shared. */
-const gatherRows = planes(3, (a) => a[4], (a) => [a[4], 0, 1]);
+const gatherRows = /* @__PURE__ */ planes(3, (a) => a[4], (a) => [a[4], 0, 1]);
 
 /**
  * gemm(c, a, b, scratch, M, N, K, transA, transB, alpha, beta) as gemm_part calls over blocks of C.
@@ -191,29 +191,30 @@ const convBackwardExamples: Split = (e, fn, whole, raw) => (dinp, dw, dbias, dou
  * Every kernel that splits across threads, and how; any kernel not listed always runs whole on the
  * calling thread. The argument order (outputs, inputs, sizes, then scalars) is what lets one rule
  * cover a family: ranges(n) and planes read their pointers first and the count right after them.
+ * (The @__PURE__ marks let bundlers drop the table where nothing makes a threaded engine: simdnet/infer.)
  */
 export const SPLITS: { readonly [K in keyof Kernels]?: Split } = {
   gemm: gemmPanels,
-  fill: ranges(1),
+  fill: /* @__PURE__ */ ranges(1),
   gather_rows_u8: gatherRows,
   gather_rows: gatherRows,
-  sigmoid_forward: ranges(2),
-  sigmoid_backward: ranges(3),
-  tanh_forward: ranges(2),
-  tanh_backward: ranges(3),
-  relu_forward: ranges(2),
-  relu_backward: ranges(3),
-  step_forward: ranges(2),
-  sgd_update: ranges(3),
+  sigmoid_forward: /* @__PURE__ */ ranges(2),
+  sigmoid_backward: /* @__PURE__ */ ranges(3),
+  tanh_forward: /* @__PURE__ */ ranges(2),
+  tanh_backward: /* @__PURE__ */ ranges(3),
+  relu_forward: /* @__PURE__ */ ranges(2),
+  relu_backward: /* @__PURE__ */ ranges(3),
+  step_forward: /* @__PURE__ */ ranges(2),
+  sgd_update: /* @__PURE__ */ ranges(3),
   conv2d_forward: convExamples,
   conv2d_backward: convBackwardExamples,
-  maxpool2d_forward: pool("out", "out", "in"),
-  maxpool2d_backward: pool("in", "out", "out"),
-  l2pool2d_forward: pool("out", "in"),
-  l2pool2d_backward: pool("in", "in", "out", "out"),
-  adam_update: ranges(4),
-  rmsprop_update: ranges(3),
-  adagrad_update: ranges(3),
+  maxpool2d_forward: /* @__PURE__ */ pool("out", "out", "in"),
+  maxpool2d_backward: /* @__PURE__ */ pool("in", "out", "out"),
+  l2pool2d_forward: /* @__PURE__ */ pool("out", "in"),
+  l2pool2d_backward: /* @__PURE__ */ pool("in", "in", "out", "out"),
+  adam_update: /* @__PURE__ */ ranges(4),
+  rmsprop_update: /* @__PURE__ */ ranges(3),
+  adagrad_update: /* @__PURE__ */ ranges(3),
 };
 
 /**
