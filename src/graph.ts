@@ -179,6 +179,6 @@ export class Graph {
     else if (!g[t]) {
       this.e.k.copy(this.acc[t], d, B * this.sizes[t]);
       g[t] = this.acc[t];
-    } else this.e.k.axpy(this.acc[t], 1, d, B * this.sizes[t]);
+    } else this.e.k.axpy(this.acc[t], d, B * this.sizes[t], 1);
   }
 }

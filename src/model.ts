@@ -9,7 +9,7 @@
  * `evaluate`.
  */
 import { defaultEngine, type Engine, type Ptr } from "./wasm/engine.js";
-import { Rng } from "./rng.js";
+import { Rng, checkSeed } from "./rng.js";
 import { layoutBuffers, layoutParams, type Param, type ParamOwner, type StateBuffer } from "./layers/layer.js";
 import type { DataSet } from "./data/dataset.js";
 import type { SgdOptions } from "./train/options.js";
@@ -45,8 +45,6 @@ export interface ModelOptions {
 export abstract class Model {
   readonly engine: Engine;
   readonly seed: number;
-  /** The generator for initialization, dropout masks and sampling. */
-  readonly rng: Rng;
   /** Every trainable tensor, weights first. */
   readonly params: readonly Param[];
   readonly numParams: number;
@@ -62,14 +60,31 @@ export abstract class Model {
   /** Examples (sequences) per batch the activation buffers hold (0 until prepare). */
   protected capacity = 0;
   private readonly residents = new WeakMap<DataSet, Resident>();
+  private generator: Rng | null = null;
+  private readonly rngState: Ptr;
 
-  /** Lays out the owners' parameters (weights first) and buffers, and seeds the generator; subclasses draw the initial values. */
+  /**
+   * Lays out the owners' parameters (weights first) and buffers and the generator's state; subclasses
+   * draw the initial values. The generator is seeded on first use ({@link rng}), so a model that only
+   * loads weights and predicts never calls an RNG kernel (the inference build has none).
+   */
   protected constructor(owners: readonly (readonly [prefix: string, owner: ParamOwner])[], opts: ModelOptions) {
     this.engine = opts.engine ?? defaultEngine();
+    this.seed = opts.seed ?? 0;
+    checkSeed(this.seed);
     ({ params: this.params, numParams: this.numParams, numWeights: this.numWeights, paramPtr: this.paramPtr, gradPtr: this.gradPtr } = layoutParams(this.engine, owners));
     ({ buffers: this.stateBuffers, numBuffers: this.numBuffers, bufferPtr: this.bufferPtr } = layoutBuffers(this.engine, owners));
-    this.seed = opts.seed ?? 0;
-    this.rng = new Rng(this.engine, this.seed);
+    this.rngState = this.engine.alloc(4);
+  }
+
+  /** The generator for initialization, dropout masks and sampling (seeded on first use). */
+  get rng(): Rng {
+    return (this.generator ??= this.seedRng());
+  }
+
+  /** Seeds the generator; a model that skipped its initialization advances it past what it skipped. */
+  protected seedRng(): Rng {
+    return new Rng(this.engine, this.seed, this.rngState);
   }
 
   /** The model kind, as the file header names it ("network", "many-to-one", …). */
@@ -106,7 +121,7 @@ export abstract class Model {
 
   /** Zeroes every gradient (one fill). */
   zeroGrad(): void {
-    this.engine.k.fill(this.gradPtr, 0, this.numParams);
+    this.engine.k.fill(this.gradPtr, this.numParams, 0);
   }
 
   /** A copy of all parameters (weights first, then biases), e.g. to restore later. */

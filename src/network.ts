@@ -7,6 +7,7 @@
  */
 import type { Engine, Ptr } from "./wasm/engine.js";
 import { Layer, checkInit, type InitScheme } from "./layers/layer.js";
+import type { Rng } from "./rng.js";
 import { Model, type Evaluation } from "./model.js";
 import { Graph, chainNodes, type GraphSpec } from "./graph.js";
 import type { SgdOptions } from "./train/options.js";
@@ -36,6 +37,13 @@ export interface NetworkOptions {
   init?: InitScheme;
   /** Seed for initialization and dropout masks (default 0). */
   seed?: number;
+  /**
+   * false: skip the random initialization (parameters stay 0) for a caller that sets every parameter
+   * next, as loading a saved model does; nothing is drawn, so the inference build needs no RNG kernels.
+   * The generator is seeded on first use and advanced past the skipped initialization, so whatever
+   * draws follow (dropout masks) are the ones an initialized network makes. Default true.
+   */
+  initialize?: boolean;
 }
 
 export type { Evaluation } from "./model.js";
@@ -70,6 +78,8 @@ export class Network extends Model {
   private yBuf: Ptr = 0;
   private labBuf: Ptr = 0;
   private deltaBuf: Ptr = 0;
+  private readonly scheme: InitScheme;
+  private readonly initialized: boolean;
 
   /**
    * `new Network([784, 30, 10], opts)` builds the book's sigmoid network (Dense + activation per
@@ -92,9 +102,20 @@ export class Network extends Model {
     this.graph = graph;
     this.layers = layers;
     this.cost = cost;
-    const scheme = opts.init ?? "default";
-    checkInit(scheme);
-    for (const l of layers) l.init(this.rng, scheme);
+    this.scheme = opts.init ?? "default";
+    checkInit(this.scheme);
+    this.initialized = opts.initialize !== false;
+    if (this.initialized) for (const l of layers) l.init(this.rng, this.scheme);
+  }
+
+  /** With `initialize: false`, the generator is advanced past the initialization the network skipped (its parameters kept). */
+  protected override seedRng(): Rng {
+    const rng = super.seedRng();
+    if (this.initialized) return rng;
+    const params = this.getParams();
+    for (const l of this.layers) l.init(rng, this.scheme);
+    this.setParams(params);
+    return rng;
   }
 
   /** Values per example going in. */
@@ -125,7 +146,8 @@ export class Network extends Model {
 
   /** Runs B examples at x (B, inputSize) through every layer; returns the output pointer. */
   forwardPtr(x: Ptr, B: number, training = false): Ptr {
-    return this.graph.forward(x, B, { training, rng: this.rng });
+    const net = this;
+    return this.graph.forward(x, B, { training, get rng() { return net.rng; } }); // drawn from only when training
   }
 
   /**

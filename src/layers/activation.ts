@@ -4,7 +4,6 @@
  * sigmoid neurons). Kernels: assembly/kernels/activation.ts.
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
-import { fill, ranges } from "../wasm/parallel.js";
 import { Layer, type LayerSpec, type Mode, type RPass, type Shape } from "./layer.js";
 
 /** The activations a layer can apply. */
@@ -40,7 +39,7 @@ export class Activation extends Layer {
   forward(inp: Ptr, B: number, _mode: Mode): Ptr {
     this.checkBatch(B);
     if (this.fn === "identity") return inp;
-    ranges(this.e, `${this.fn}_forward`, [this.out, inp], B * this.outSize); // threads: ranges of the values
+    this.e.k[`${this.fn}_forward`](this.out, inp, B * this.outSize);
     return this.out;
   }
 
@@ -52,8 +51,8 @@ export class Activation extends Layer {
     if (this.fn === "identity") return dout;
     const n = B * this.outSize;
     // forward was: out = f(inp); so dinp = dout ⊙ f'(inp), f' read off the saved output (BP2's ⊙ σ'(z))
-    fill(this.e, this.dinp, 0, n);
-    ranges(this.e, `${this.fn}_backward`, [this.dinp, this.out, dout], n);
+    this.e.k.fill(this.dinp, n, 0);
+    this.e.k[`${this.fn}_backward`](this.dinp, this.out, dout, n);
     return this.dinp;
   }
 
@@ -72,7 +71,7 @@ export class Activation extends Layer {
     if (this.fn === "sigmoid") k.sigmoid_forward(out, inp, n);
     else if (this.fn === "tanh") k.tanh_forward(out, inp, n);
     else k.relu_forward(out, inp, n);
-    k.fill(rout, 0, n);
+    k.fill(rout, n, 0);
     if (rinp) this.rDerivative(r, rout, out, rinp, n); // R{a} = f'(z) ⊙ R{z}
   }
 
@@ -80,9 +79,9 @@ export class Activation extends Layer {
     if (this.fn === "identity") return this.rIdentityBackward(r, dinp, rdinp, dout, rdout);
     // forward was a = f(z): δ_z = f'(z) δ_a; R{δ_z} = f'(z) R{δ_a} + f''(z) R{z} δ_a
     const k = r.e.k, n = r.B * this.inSize;
-    k.fill(dinp, 0, n);
+    k.fill(dinp, n, 0);
     this.rDerivative(r, dinp, out, dout, n);
-    k.fill(rdinp, 0, n);
+    k.fill(rdinp, n, 0);
     this.rDerivative(r, rdinp, out, rdout, n);
     if (rinp && (this.fn === "sigmoid" || this.fn === "tanh")) k.activation_second(rdinp, out, rinp, dout, n, this.fn === "sigmoid" ? 0 : 1);
   }

@@ -33,7 +33,7 @@ export class Add extends Layer {
     this.checkBatch(B);
     const k = this.e.k, n = B * this.outSize;
     k.copy(this.out, inps[0], n);
-    for (let i = 1; i < inps.length; i++) k.axpy(this.out, 1, inps[i], n);
+    for (let i = 1; i < inps.length; i++) k.axpy(this.out, inps[i], n, 1);
     return this.out;
   }
 

@@ -3,7 +3,6 @@
  * output j) and the whole mini-batch in one GEMM (BP1–BP4 in matrix form). Kernels: gemm.ts, reduce.ts.
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
-import { gemm } from "../wasm/parallel.js";
 import type { Rng } from "../rng.js";
 import { Layer, initWeightAndBias, type InitScheme, type LayerSpec, type Mode, type Param, type ParamSpec, type RPass } from "./layer.js";
 
@@ -64,7 +63,7 @@ export class Dense extends Layer {
     this.inp = inp;
     const k = this.e.k;
     // z = inp · Wᵀ: (B, C) x (OC, C)ᵀ, then + b on every row
-    gemm(this.e, this.out, inp, this.w.value, B, this.outputs, this.inputs, 0, 1, 1, 0);
+    k.gemm(this.out, inp, this.w.value, this.e.gemmScratch, B, this.outputs, this.inputs, 0, 1, 1, 0);
     k.bias_add(this.out, this.b.value, B, this.outputs);
     return this.out;
   }
@@ -73,11 +72,11 @@ export class Dense extends Layer {
     const k = this.e.k;
     // forward was: out[b,o] = b[o] + Σ_c inp[b,c] W[o,c]
     // BP4: dW += doutᵀ · inp, (OC, B) x (B, C); BP3: db += Σ_b dout[b,:]
-    gemm(this.e, this.w.grad, dout, this.inp, this.outputs, this.inputs, B, 1, 0, 1, 1);
+    k.gemm(this.w.grad, dout, this.inp, this.e.gemmScratch, this.outputs, this.inputs, B, 1, 0, 1, 1);
     k.col_sum(this.b.grad, dout, B, this.outputs);
     if (!needDinp) return 0;
     // BP2 (before the activation's σ'): dinp = dout · W, (B, OC) x (OC, C)
-    gemm(this.e, this.dinp, dout, this.w.value, B, this.inputs, this.outputs, 0, 0, 1, 0);
+    k.gemm(this.dinp, dout, this.w.value, this.e.gemmScratch, B, this.inputs, this.outputs, 0, 0, 1, 0);
     return this.dinp;
   }
 
@@ -92,23 +91,23 @@ export class Dense extends Layer {
 
   override rForward(r: RPass, out: Ptr, rout: Ptr, inp: Ptr, rinp: Ptr): void {
     const { e, B } = r, k = e.k, W = this.w.value, C = this.inputs, OC = this.outputs;
-    gemm(e, out, inp, W, B, OC, C, 0, 1, 1, 0);
+    k.gemm(out, inp, W, e.gemmScratch, B, OC, C, 0, 1, 1, 0);
     k.bias_add(out, this.b.value, B, OC);
-    gemm(e, rout, inp, r.at(r.v, W), B, OC, C, 0, 1, 1, 0); // R{z} = a V_Wᵀ + V_b + R{a} Wᵀ
+    k.gemm(rout, inp, r.at(r.v, W), e.gemmScratch, B, OC, C, 0, 1, 1, 0); // R{z} = a V_Wᵀ + V_b + R{a} Wᵀ
     k.bias_add(rout, r.at(r.v, this.b.value), B, OC);
-    if (rinp) gemm(e, rout, rinp, W, B, OC, C, 0, 1, 1, 1);
+    if (rinp) k.gemm(rout, rinp, W, e.gemmScratch, B, OC, C, 0, 1, 1, 1);
   }
 
   override rBackward(r: RPass, dinp: Ptr, rdinp: Ptr, dout: Ptr, rdout: Ptr, _out: Ptr, inp: Ptr, rinp: Ptr, needDinp: boolean): void {
-    const { e, B } = r, W = this.w.value, C = this.inputs, OC = this.outputs, RW = r.at(r.out, W);
+    const { e, B } = r, k = e.k, W = this.w.value, C = this.inputs, OC = this.outputs, RW = r.at(r.out, W);
     // forward was z = a Wᵀ + b: ∂W = δᵀa, so R{∂W} = R{δ}ᵀa + δᵀR{a}; R{∂b} = Σ_b R{δ}
-    gemm(e, RW, rdout, inp, OC, C, B, 1, 0, 1, 1);
-    if (rinp) gemm(e, RW, dout, rinp, OC, C, B, 1, 0, 1, 1);
-    e.k.col_sum(r.at(r.out, this.b.value), rdout, B, OC);
+    k.gemm(RW, rdout, inp, e.gemmScratch, OC, C, B, 1, 0, 1, 1);
+    if (rinp) k.gemm(RW, dout, rinp, e.gemmScratch, OC, C, B, 1, 0, 1, 1);
+    k.col_sum(r.at(r.out, this.b.value), rdout, B, OC);
     if (!needDinp) return;
     // δ_in = δ W; R{δ_in} = R{δ} W + δ V_W
-    gemm(e, dinp, dout, W, B, C, OC, 0, 0, 1, 0);
-    gemm(e, rdinp, rdout, W, B, C, OC, 0, 0, 1, 0);
-    gemm(e, rdinp, dout, r.at(r.v, W), B, C, OC, 0, 0, 1, 1);
+    k.gemm(dinp, dout, W, e.gemmScratch, B, C, OC, 0, 0, 1, 0);
+    k.gemm(rdinp, rdout, W, e.gemmScratch, B, C, OC, 0, 0, 1, 0);
+    k.gemm(rdinp, dout, r.at(r.v, W), e.gemmScratch, B, C, OC, 0, 0, 1, 1);
   }
 }

@@ -180,7 +180,7 @@ export abstract class Layer {
     const n = r.B * this.outSize;
     r.e.k.copy(out, inp, n);
     if (rinp) r.e.k.copy(rout, rinp, n);
-    else r.e.k.fill(rout, 0, n);
+    else r.e.k.fill(rout, n, 0);
   }
 
   /** {@link rBackward} of a layer that passes its input through. */

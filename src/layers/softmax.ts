@@ -33,7 +33,7 @@ export class Softmax extends Layer {
   backward(dout: Ptr, B: number, needDinp: boolean): Ptr {
     if (!needDinp) return 0;
     // forward was: a = softmax(z); dz = a ⊙ (da − Σ_j da_j a_j) per row
-    this.e.k.fill(this.dinp, 0, B * this.classes);
+    this.e.k.fill(this.dinp, B * this.classes, 0);
     this.e.k.softmax_backward(this.dinp, this.out, dout, B, this.classes);
     return this.dinp;
   }
@@ -50,7 +50,7 @@ export class Softmax extends Layer {
   override rForward(r: RPass, out: Ptr, rout: Ptr, inp: Ptr, rinp: Ptr): void {
     const k = r.e.k;
     k.softmax_forward(out, inp, r.B, this.classes);
-    k.fill(rout, 0, r.B * this.classes);
+    k.fill(rout, r.B * this.classes, 0);
     k.softmax_backward(rout, out, rinp, r.B, this.classes); // R{p} = p ⊙ (R{z} − Σ p R{z})
   }
 }

@@ -87,7 +87,6 @@ export class TokenData implements Resident {
 /** Base class of the sequence models: a {@link Model} built from recurrent parts, saved with its options. */
 export abstract class SequenceModel extends Model {
   protected constructor(parts: readonly (readonly [string, Part])[], opts: SequenceModelOptions) {
-    if (opts.seed !== undefined && !Number.isFinite(opts.seed)) throw new TypeError(`simdnet: a seed must be a finite number, got ${opts.seed}`);
     super(parts, opts);
     for (const [, p] of parts) p.init(this.rng);
   }

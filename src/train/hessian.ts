@@ -73,7 +73,7 @@ export class HessianVector {
     if (!this.B) throw new Error("simdnet: HessianVector.setBatch first");
     if (this.method === "exact") this.exact(out, v);
     else this.centralDifference(out, v);
-    if (l2) this.net.engine.k.axpy(out, l2, v, this.net.numWeights);
+    if (l2) this.net.engine.k.axpy(out, v, this.net.numWeights, l2);
   }
 
   /** Gradient of the batch's mean cost at the current θ, into the network's grads buffer. */
@@ -87,26 +87,26 @@ export class HessianVector {
     const net = this.net, k = net.engine.k, N = net.numParams, p = net.paramPtr;
     // ε balances truncation O(ε²) against f32 rounding O(u/ε) relative to θ and v
     const vn = Math.sqrt(k.dot_f64(v, v, N));
-    if (vn === 0) return k.fill(out, 0, N);
+    if (vn === 0) return k.fill(out, N, 0);
     const eps = (1e-2 * (1 + Math.sqrt(k.dot_f64(p, p, N) / N))) / (vn / Math.sqrt(N));
     k.copy(this.save, p, N);
-    k.axpy(p, eps, v, N);
+    k.axpy(p, v, N, eps);
     this.gradient();
     k.copy(this.gPlus, net.gradPtr, N);
     k.copy(p, this.save, N);
-    k.axpy(p, -eps, v, N);
+    k.axpy(p, v, N, -eps);
     this.gradient();
     k.copy(p, this.save, N);
     k.copy(out, this.gPlus, N);
-    k.axpy(out, -1, net.gradPtr, N);
-    k.scale(out, out, 1 / (2 * eps), N);
+    k.axpy(out, net.gradPtr, N, -1);
+    k.scale(out, out, N, 1 / (2 * eps));
   }
 
   private exact(out: Ptr, v: Ptr): void {
     const { net, B } = this;
     const e = net.engine, k = e.k, layers = net.layers, p0 = net.paramPtr;
     const r: RPass = { e, B, v, out, at: (buf, param) => buf + (param - p0) };
-    k.fill(out, 0, net.numParams);
+    k.fill(out, net.numParams, 0);
     // forward and R-forward: a_l = f_l(a_{l−1}), R{a_l} = J_l R{a_{l−1}} + (∂a_l/∂θ_l) v_l; R{x} = 0
     let a = this.x, ra = 0;
     layers.forEach((l, i) => {
@@ -118,7 +118,7 @@ export class HessianVector {
     const last = layers.length - 1, n = B * net.outputSize;
     const start = net.fusedOutput ? last - 1 : last;
     k.cost_diff(this.delta[start], a, this.y, n, 1 / B); // (a − y)/B: quadratic, or fused at z
-    k.scale(this.rdelta[start], ra, 1 / B, n);
+    k.scale(this.rdelta[start], ra, n, 1 / B);
     // backprop of δ and R{δ} through layer i (delta[i] is dL/d(output of i)); R{∂C/∂θ} goes to out
     for (let i = start; i >= 0; i--) {
       const dIn = i > 0 ? this.delta[i - 1] : this.deltaIn, rdIn = i > 0 ? this.rdelta[i - 1] : this.rdeltaIn;
