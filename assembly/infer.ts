@@ -10,6 +10,16 @@ export { row_argmax, count_nonfinite } from "./kernels/reduce";
 export { rng_seed, rng_normal, rng_uniform } from "./kernels/rng";
 export { conv2d_forward, conv2d_direct_forward } from "./kernels/conv";
 export { maxpool2d_forward, l2pool2d_forward } from "./kernels/pool";
+// ONNX operators' forward kernels (branch onnxk)
+export { add_broadcast_forward, sub_broadcast_forward, mul_broadcast_forward, div_broadcast_forward } from "./kernels/broadcast";
+export { channel_affine_forward, prelu_forward } from "./kernels/channel";
+export { leaky_relu_forward, elu_forward, hard_sigmoid_forward, hard_swish_forward, clip_forward, gelu_forward } from "./kernels/activation_ext";
+export { avgpool2d_forward, global_avgpool_forward, global_maxpool_forward } from "./kernels/avgpool";
+export { dwconv2d_forward } from "./kernels/depthwise";
+export { im2col2d_forward } from "./kernels/im2col2d";
+export { strided_copy } from "./kernels/layout";
+export { lstm_cell_forward } from "./kernels/lstm";
+export { gru_gates_forward, gru_cell_forward } from "./kernels/gru";
 
 /** First byte the TS arena may use: everything below belongs to AssemblyScript's static data. */
 export function heap_base(): usize {
