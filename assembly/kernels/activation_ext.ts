@@ -44,9 +44,9 @@ const LEAKY = 0, ELU = 1, HSIG = 2, HSWISH = 3, CLIP = 4, GELU = 5;
   if (op == LEAKY) return v128.bitselect(x, f32x4.mul(x, f32x4.splat(a)), pos);       // x > 0 ? x : a x
   if (op == ELU) return v128.bitselect(x, f32x4.mul(f32x4.splat(a), f32x4.sub(exp4(x), f32x4.splat(1))), pos);
   if (op == HSIG) return f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.mul(x, f32x4.splat(a)), f32x4.splat(b)), zero), f32x4.splat(1));
-  if (op == HSWISH) { // x * relu6(x + 3) / 6 (PyTorch's hardswish; ONNX's alpha = 1/6, beta = 1/2)
+  if (op == HSWISH) { // x * (relu6(x + 3) / 6) (ONNX's alpha = 1/6, beta = 1/2): x * relu6 / 6 would overflow past 5.7e37
     const r6 = f32x4.pmin(f32x4.pmax(f32x4.add(x, f32x4.splat(3)), zero), f32x4.splat(6));
-    return f32x4.div(f32x4.mul(x, r6), f32x4.splat(6));
+    return f32x4.mul(x, f32x4.div(r6, f32x4.splat(6)));
   }
   if (op == CLIP) return f32x4.pmin(f32x4.pmax(x, f32x4.splat(a)), f32x4.splat(b)); // NaN passes through
   return f32x4.mul(x, phi4(x)); // GELU: x Phi(x)
