@@ -5,9 +5,10 @@
 // is the number of window positions inside the image (count_include_pad = 0) or inside the padded
 // image (count_include_pad = 1; a ceil_mode window hanging past the padding is clipped, as in
 // PyTorch); an empty window gives 0. Global pooling: out (N), one value per plane of HW; global max
-// keeps arg (N) i32, the first maximum's index in its plane. Forward WRITES; backward ADDS into dinp.
+// keeps arg (N) i32, the first maximum's index in its plane. Rows run 4 lanes at a time at sw = 1 and 2,
+// one at a time at other strides. Forward WRITES; backward ADDS into dinp.
 import { at, hsum } from "./util";
-import { first_in, end_in } from "./window";
+import { first_in, end_in, load_even, add_even } from "./window";
 
 /** Window positions counted along one axis for windows starting at `start` (lanes), length k. */
 // @ts-ignore: decorator
@@ -40,6 +41,8 @@ export function avgpool2d_forward(out: usize, inp: usize, N: i32, H: i32, W: i32
           let ox = first_in(off, sw);
           if (sw == 1) {
             for (; ox + 4 <= x1; ox += 4) v128.store(at(orow, ox), f32x4.add(v128.load(at(orow, ox)), v128.load(at(irow, ox + off))));
+          } else if (sw == 2) { // while the 8 values read stay in the row
+            for (; ox + 4 <= x1 && 2 * ox + off + 8 <= W; ox += 4) v128.store(at(orow, ox), f32x4.add(v128.load(at(orow, ox)), load_even(at(irow, 2 * ox + off))));
           }
           for (; ox < x1; ox++) store<f32>(at(orow, ox), load<f32>(at(orow, ox)) + load<f32>(at(irow, ox * sw + off)));
         }
@@ -75,6 +78,10 @@ export function avgpool2d_backward(dinp: usize, dout: usize, N: i32, H: i32, W: 
             for (; ox + 4 <= x1; ox += 4) {
               const g = f32x4.div(v128.load(at(grow, ox)), div4(ox, cy, sw, kw, pl, xlo, xhi));
               v128.store(at(drow, ox + off), f32x4.add(v128.load(at(drow, ox + off)), g));
+            }
+          } else if (sw == 2) {
+            for (; ox + 4 <= x1 && 2 * ox + off + 8 <= W; ox += 4) {
+              add_even(at(drow, 2 * ox + off), f32x4.div(v128.load(at(grow, ox)), div4(ox, cy, sw, kw, pl, xlo, xhi)));
             }
           }
           for (; ox < x1; ox++) {

@@ -2,10 +2,11 @@
 // layers), NCHW: inp (B, C, H, W), weight (C, 1, kh, kw), bias (C) or 0, out (B, C, OH, OW).
 // out[b, c, oy, ox] = bias[c] + sum_{i, j} weight[c, i, j] * inp[b, c, oy*sh + i*dh - pt, ox*sw + j*dw - pl],
 // reading zero outside the image: pt / pl pad before it, and the caller's OH / OW imply the padding after
-// it (OH = floor((H + pt + pb - dh*(kh - 1) - 1) / sh) + 1). SIMD along ox at stride sw = 1, scalar at
-// other strides. Forward WRITES out; backward ADDS into dinp (skipped when 0), dweight and dbias (when != 0).
+// it (OH = floor((H + pt + pb - dh*(kh - 1) - 1) / sh) + 1). SIMD along ox at strides sw = 1 and 2 (even
+// lanes of two loads), scalar at other strides. Forward WRITES out; backward ADDS into dinp (skipped when
+// 0), dweight and dbias (when != 0).
 import { at, hsum, madd, fmadd } from "./util";
-import { first_in, end_in } from "./window";
+import { first_in, end_in, load_even, add_even } from "./window";
 
 export function dwconv2d_forward(out: usize, inp: usize, weight: usize, bias: usize, B: i32, C: i32, H: i32, W: i32,
                                  OH: i32, OW: i32, kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32): void {
@@ -29,6 +30,11 @@ export function dwconv2d_forward(out: usize, inp: usize, weight: usize, bias: us
           if (sw == 1) {
             const vw = f32x4.splat(wv);
             for (; ox + 4 <= x1; ox += 4) v128.store(at(orow, ox), madd(vw, v128.load(at(irow, ox + off)), v128.load(at(orow, ox))));
+          } else if (sw == 2) { // while the 8 values read, irow[2*ox + off ..][0..7], stay in the row
+            const vw = f32x4.splat(wv);
+            for (; ox + 4 <= x1 && 2 * ox + off + 8 <= W; ox += 4) {
+              v128.store(at(orow, ox), madd(vw, load_even(at(irow, 2 * ox + off)), v128.load(at(orow, ox))));
+            }
           }
           for (; ox < x1; ox++) store<f32>(at(orow, ox), fmadd(wv, load<f32>(at(irow, ox * sw + off)), load<f32>(at(orow, ox))));
         }
@@ -65,6 +71,12 @@ export function dwconv2d_backward(dinp: usize, dweight: usize, dbias: usize, dou
               const g = v128.load(at(grow, ox));
               acc = madd(g, v128.load(at(irow, ox + off)), acc);
               if (dinp != 0) v128.store(at(drow, ox + off), madd(vw, g, v128.load(at(drow, ox + off))));
+            }
+          } else if (sw == 2) {
+            for (; ox + 4 <= x1 && 2 * ox + off + 8 <= W; ox += 4) {
+              const g = v128.load(at(grow, ox));
+              acc = madd(g, load_even(at(irow, 2 * ox + off)), acc);
+              if (dinp != 0) add_even(at(drow, 2 * ox + off), f32x4.mul(vw, g));
             }
           }
           let s = hsum(acc);

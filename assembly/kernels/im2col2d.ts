@@ -6,9 +6,10 @@
 // out (F, OH*OW) = weight (F, C*kh*kw) . col with the existing gemm; a grouped one calls this per group
 // with img at the group's first channel and C = channels per group, then one GEMM per group.
 // im2col2d_forward WRITES col; im2col2d_backward (col2im) ADDS each entry of dcol into dimg at the
-// position it was read from (entries read from the padding are dropped).
+// position it was read from (entries read from the padding are dropped). Rows run 4 lanes at a time at
+// sw = 1 and 2, one at a time at other strides.
 import { at } from "./util";
-import { first_in, end_in } from "./window";
+import { first_in, end_in, load_even, add_even } from "./window";
 
 export function im2col2d_forward(col: usize, img: usize, C: i32, H: i32, W: i32, OH: i32, OW: i32, kh: i32, kw: i32,
                                  sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32): void {
@@ -28,6 +29,8 @@ export function im2col2d_forward(col: usize, img: usize, C: i32, H: i32, W: i32,
           let ox = x0;
           if (sw == 1) {
             for (; ox + 4 <= x1; ox += 4) v128.store(at(dst, ox), v128.load(at(src, ox + off)));
+          } else if (sw == 2) { // while the 8 values read stay in the row
+            for (; ox + 4 <= x1 && 2 * ox + off + 8 <= W; ox += 4) v128.store(at(dst, ox), load_even(at(src, 2 * ox + off)));
           }
           for (; ox < x1; ox++) store<f32>(at(dst, ox), load<f32>(at(src, ox * sw + off)));
           memory.fill(at(dst, x1), 0, <usize>(OW - x1) << 2);
@@ -55,6 +58,8 @@ export function im2col2d_backward(dimg: usize, dcol: usize, C: i32, H: i32, W: i
           let ox = x0;
           if (sw == 1) {
             for (; ox + 4 <= x1; ox += 4) v128.store(at(dst, ox + off), f32x4.add(v128.load(at(dst, ox + off)), v128.load(at(src, ox))));
+          } else if (sw == 2) {
+            for (; ox + 4 <= x1 && 2 * ox + off + 8 <= W; ox += 4) add_even(at(dst, 2 * ox + off), v128.load(at(src, ox)));
           }
           for (; ox < x1; ox++) store<f32>(at(dst, ox * sw + off), load<f32>(at(dst, ox * sw + off)) + load<f32>(at(src, ox)));
         }

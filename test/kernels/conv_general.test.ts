@@ -18,6 +18,8 @@ const GEOMS = [
   [2, 1, 8, 9, 3, 2, 1, 2, 0, 0, 0, 0, 2, 3], // per-axis dilations
   [1, 4, 5, 5, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1], // 1x1
   [1, 1, 4, 4, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1], // kernel larger than the image
+  [1, 2, 6, 33, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1], // stride 2 wide enough for its SIMD path and tail
+  [1, 1, 5, 40, 1, 4, 1, 2, 0, 3, 0, 0, 1, 2], // stride 2 with dilation
 ];
 
 function shapeOf(g: number[], F: number, group: number): Conv2dShape {
