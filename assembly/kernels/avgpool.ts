@@ -26,6 +26,7 @@ import { first_in, end_in, load_even, add_even } from "./window";
 
 export function avgpool2d_forward(out: usize, inp: usize, N: i32, H: i32, W: i32, OH: i32, OW: i32, kh: i32, kw: i32,
                                   sh: i32, sw: i32, pt: i32, pl: i32, pb: i32, pr: i32, count_include_pad: i32): void {
+  assert(N >= 0 && kh >= 1 && kw >= 1 && sh >= 1 && sw >= 1 && min(min(pt, pl), min(pb, pr)) >= 0 && OH >= 1 && OW >= 1, "avgpool2d_forward: bad shape");
   // out[n, oy, ox] = sum of inp[n, oy*sh - pt + i, ox*sw - pl + j] over the window inside the image / divisor
   const ylo = count_include_pad ? -pt : 0, yhi = count_include_pad ? H + pb : H;
   const xlo = count_include_pad ? -pl : 0, xhi = count_include_pad ? W + pr : W;
@@ -60,6 +61,7 @@ export function avgpool2d_forward(out: usize, inp: usize, N: i32, H: i32, W: i32
 
 export function avgpool2d_backward(dinp: usize, dout: usize, N: i32, H: i32, W: i32, OH: i32, OW: i32, kh: i32, kw: i32,
                                    sh: i32, sw: i32, pt: i32, pl: i32, pb: i32, pr: i32, count_include_pad: i32): void {
+  assert(N >= 0 && kh >= 1 && kw >= 1 && sh >= 1 && sw >= 1 && min(min(pt, pl), min(pb, pr)) >= 0 && OH >= 1 && OW >= 1, "avgpool2d_backward: bad shape");
   // forward was: out[n, oy, ox] = sum over its window of inp / divisor, so each input position in
   // the window gets dinp += dout[n, oy, ox] / divisor
   const ylo = count_include_pad ? -pt : 0, yhi = count_include_pad ? H + pb : H;
@@ -117,6 +119,7 @@ export function global_avgpool_backward(dinp: usize, dout: usize, N: i32, HW: i3
 }
 
 export function global_maxpool_forward(out: usize, arg: usize, inp: usize, N: i32, HW: i32): void {
+  assert(N >= 0 && HW >= 1, "global_maxpool_forward: empty planes");
   // out[n] = max_p inp[n, p]; arg[n] = the first p holding it. SIMD finds the max, a scalar scan its
   // first position (a later NaN never wins: NaN > v is false, as in maxpool2d)
   for (let n = 0; n < N; n++) {

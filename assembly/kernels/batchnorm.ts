@@ -23,6 +23,7 @@ import { at, hsum, madd } from "./util";
 
 export function batchnorm_forward(out: usize, mean: usize, rstd: usize, inp: usize, gamma: usize, beta: usize,
                                   B: i32, C: i32, HW: i32, eps: f32): void {
+  assert(B >= 1 && C >= 0 && HW >= 1, "batchnorm_forward: empty batch");
   const M = <f64>B * <f64>HW;
   for (let c = 0; c < C; c++) {
     // two passes (mean, then squared deviations): no cancellation in E[x^2] - E[x]^2

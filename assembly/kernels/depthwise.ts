@@ -10,6 +10,7 @@ import { first_in, end_in, load_even, add_even } from "./window";
 
 export function dwconv2d_forward(out: usize, inp: usize, weight: usize, bias: usize, B: i32, C: i32, H: i32, W: i32,
                                  OH: i32, OW: i32, kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32): void {
+  assert(B >= 0 && C >= 1 && kh >= 1 && kw >= 1 && sh >= 1 && sw >= 1 && dh >= 1 && dw >= 1 && OH >= 1 && OW >= 1, "dwconv2d_forward: bad shape");
   for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) {
     const plane = at(inp, (b * C + c) * H * W), wc = at(weight, c * kh * kw);
     const bv: f32 = bias != 0 ? load<f32>(at(bias, c)) : 0;
@@ -46,6 +47,7 @@ export function dwconv2d_forward(out: usize, inp: usize, weight: usize, bias: us
 export function dwconv2d_backward(dinp: usize, dweight: usize, dbias: usize, dout: usize, inp: usize, weight: usize,
                                   B: i32, C: i32, H: i32, W: i32, OH: i32, OW: i32, kh: i32, kw: i32,
                                   sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32): void {
+  assert(B >= 0 && C >= 1 && kh >= 1 && kw >= 1 && sh >= 1 && sw >= 1 && dh >= 1 && dw >= 1 && OH >= 1 && OW >= 1, "dwconv2d_backward: bad shape");
   // forward was: out[b, c, oy, ox] = bias[c] + sum_{i,j} w[c, i, j] * inp[b, c, iy, ix], so
   // dbias[c] += dout, dw[c, i, j] += dout * inp[b, c, iy, ix], dinp[b, c, iy, ix] += dout * w[c, i, j]
   for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) {

@@ -13,6 +13,7 @@ import { first_in, end_in, load_even, add_even } from "./window";
 
 export function im2col2d_forward(col: usize, img: usize, C: i32, H: i32, W: i32, OH: i32, OW: i32, kh: i32, kw: i32,
                                  sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32): void {
+  assert(C >= 1 && kh >= 1 && kw >= 1 && sh >= 1 && sw >= 1 && dh >= 1 && dw >= 1 && OH >= 1 && OW >= 1, "im2col2d_forward: bad shape");
   const P = OH * OW;
   let row = col;
   for (let c = 0; c < C; c++) {
@@ -43,6 +44,7 @@ export function im2col2d_forward(col: usize, img: usize, C: i32, H: i32, W: i32,
 
 export function im2col2d_backward(dimg: usize, dcol: usize, C: i32, H: i32, W: i32, OH: i32, OW: i32, kh: i32, kw: i32,
                                   sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32): void {
+  assert(C >= 1 && kh >= 1 && kw >= 1 && sh >= 1 && sw >= 1 && dh >= 1 && dw >= 1 && OH >= 1 && OW >= 1, "im2col2d_backward: bad shape");
   // forward was: col[(c, i, j), (oy, ox)] = img[c, iy, ix], so dimg[c, iy, ix] += dcol[(c, i, j), (oy, ox)]
   const P = OH * OW;
   let row = dcol;
