@@ -13,7 +13,7 @@ export { maxpool2d_forward, l2pool2d_forward } from "./kernels/pool";
 // ONNX operators' forward kernels (branch onnxk)
 export { add_broadcast_forward, sub_broadcast_forward, mul_broadcast_forward, div_broadcast_forward } from "./kernels/broadcast";
 export { channel_affine_forward, prelu_forward } from "./kernels/channel";
-export { leaky_relu_forward, elu_forward, hard_sigmoid_forward, hard_swish_forward, clip_forward, gelu_forward } from "./kernels/activation_ext";
+export { leaky_relu_forward, elu_forward, hard_sigmoid_forward, hard_swish_forward, clip_forward, gelu_forward, gelu_tanh_forward } from "./kernels/activation_ext";
 export { avgpool2d_forward, global_avgpool_forward, global_maxpool_forward } from "./kernels/avgpool";
 export { dwconv2d_forward } from "./kernels/depthwise";
 export { im2col2d_forward } from "./kernels/im2col2d";

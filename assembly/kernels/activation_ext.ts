@@ -6,9 +6,11 @@
 // At a kink the derivative is the right-hand side's only where PyTorch's is: x > 0 (leaky_relu, elu),
 // lo < x < hi (clip, like hardtanh), -3 < x < 3 for hard_swish's middle piece (x <= -3: 0, x >= 3: 1).
 import { at } from "./util";
-import { exp4, lane0 } from "./vmath";
+import { exp4, lane0, tanh4 } from "./vmath";
 
-const LEAKY = 0, ELU = 1, HSIG = 2, HSWISH = 3, CLIP = 4, GELU = 5;
+const LEAKY = 0, ELU = 1, HSIG = 2, HSWISH = 3, CLIP = 4, GELU = 5, GELU_TANH = 6;
+// gelu_tanh: 0.5 x (1 + tanh(K (x + C x^3)))
+const GK: f32 = 0.79788456080286536, GC: f32 = 0.044715;
 
 /**
  * erfc(z) for z >= 0, Numerical Recipes' erfcc (Chebyshev fit, fractional error < 1.2e-7 in exact
@@ -49,7 +51,14 @@ const LEAKY = 0, ELU = 1, HSIG = 2, HSWISH = 3, CLIP = 4, GELU = 5;
     return f32x4.mul(x, f32x4.div(r6, f32x4.splat(6)));
   }
   if (op == CLIP) return f32x4.pmin(f32x4.pmax(x, f32x4.splat(a)), f32x4.splat(b)); // NaN passes through
+  if (op == GELU_TANH) return f32x4.mul(f32x4.mul(x, f32x4.splat(0.5)), f32x4.add(f32x4.splat(1), tanh4(gelu_u(x))));
   return f32x4.mul(x, phi4(x)); // GELU: x Phi(x)
+}
+
+/** K (x + C x^3), the argument of gelu_tanh's tanh. */
+// @ts-ignore: decorator
+@inline function gelu_u(x: v128): v128 {
+  return f32x4.mul(f32x4.splat(GK), f32x4.add(x, f32x4.mul(f32x4.splat(GC), f32x4.mul(x, f32x4.mul(x, x)))));
 }
 
 /** f'(x). */
@@ -68,6 +77,11 @@ const LEAKY = 0, ELU = 1, HSIG = 2, HSWISH = 3, CLIP = 4, GELU = 5;
     return v128.and(v, f32x4.gt(x, f32x4.splat(-3)));
   }
   if (op == CLIP) return v128.and(one, v128.and(f32x4.gt(x, f32x4.splat(a)), f32x4.lt(x, f32x4.splat(b))));
+  if (op == GELU_TANH) { // (1 + t) / 2 + x (1 - t^2) K (1 + 3 C x^2) / 2, t = tanh(u)
+    const t = tanh4(gelu_u(x)), du = f32x4.mul(f32x4.splat(GK), f32x4.add(one, f32x4.mul(f32x4.splat(3 * GC), f32x4.mul(x, x))));
+    const sech2 = f32x4.mul(f32x4.sub(one, t), f32x4.add(one, t));
+    return f32x4.mul(f32x4.splat(0.5), f32x4.add(f32x4.add(one, t), f32x4.mul(f32x4.mul(x, sech2), du)));
+  }
   // GELU: Phi(x) + x phi(x), phi(x) = exp(-x^2 / 2) / sqrt(2 pi)
   const dens = f32x4.mul(exp4(f32x4.mul(f32x4.mul(x, x), f32x4.splat(-0.5))), f32x4.splat(0.39894228040143268));
   return f32x4.add(phi4(x), f32x4.mul(x, dens));
@@ -127,3 +141,7 @@ export function clip_prime(out: usize, inp: usize, N: i32, lo: f32, hi: f32): vo
 export function gelu_forward(out: usize, inp: usize, N: i32): void { map(GELU, out, inp, N, 0, 0); }
 export function gelu_backward(dinp: usize, inp: usize, dout: usize, N: i32): void { grad(GELU, dinp, inp, dout, N, 0, 0); }
 export function gelu_prime(out: usize, inp: usize, N: i32): void { prime(GELU, out, inp, N, 0, 0); }
+/** gelu_tanh: x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2, ONNX Gelu's approximate = "tanh" (PyTorch's too). */
+export function gelu_tanh_forward(out: usize, inp: usize, N: i32): void { map(GELU_TANH, out, inp, N, 0, 0); }
+export function gelu_tanh_backward(dinp: usize, inp: usize, dout: usize, N: i32): void { grad(GELU_TANH, dinp, inp, dout, N, 0, 0); }
+export function gelu_tanh_prime(out: usize, inp: usize, N: i32): void { prime(GELU_TANH, out, inp, N, 0, 0); }

@@ -166,6 +166,9 @@ export interface Kernels {
   gelu_forward(out: Ptr, inp: Ptr, N: number): void;
   gelu_backward(dinp: Ptr, inp: Ptr, dout: Ptr, N: number): void;
   gelu_prime(out: Ptr, inp: Ptr, N: number): void;
+  gelu_tanh_forward(out: Ptr, inp: Ptr, N: number): void;
+  gelu_tanh_backward(dinp: Ptr, inp: Ptr, dout: Ptr, N: number): void;
+  gelu_tanh_prime(out: Ptr, inp: Ptr, N: number): void;
 
   // avgpool.ts: planes inp (N, H, W) → out (N, OH, OW), kh×kw windows at strides sh, sw, pads pt, pl, pb, pr;
   // global pooling out (N) over planes of HW, global max's arg (N) i32.

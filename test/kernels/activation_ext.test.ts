@@ -9,9 +9,9 @@ import { EXT } from "../reference/activation_ext.js";
 /** [name, alpha, beta]: ONNX defaults and a few others. */
 const ACTS: [string, number, number][] = [
   ["leaky_relu", 0.01, 0], ["leaky_relu", 0.2, 0], ["elu", 1, 0], ["elu", 0.5, 0], ["hard_sigmoid", 0.2, 0.5],
-  ["hard_sigmoid", 1 / 6, 0.5], ["hard_swish", 0, 0], ["clip", 0, 6], ["clip", -1, 1], ["gelu", 0, 0],
+  ["hard_sigmoid", 1 / 6, 0.5], ["hard_swish", 0, 0], ["clip", 0, 6], ["clip", -1, 1], ["gelu", 0, 0], ["gelu_tanh", 0, 0],
 ];
-const nParams = (name: string) => (name === "hard_swish" || name === "gelu" ? 0 : name === "leaky_relu" || name === "elu" ? 1 : 2);
+const nParams = (name: string) => (name === "hard_swish" || name.startsWith("gelu") ? 0 : name === "leaky_relu" || name === "elu" ? 1 : 2);
 
 /** Calls name_kind with the activation's scalars appended. */
 function call(e: Engine, name: string, kind: "forward" | "prime" | "backward", ptrs: number[], N: number, a: number, b: number): void {

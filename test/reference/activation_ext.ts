@@ -25,6 +25,8 @@ export function erfc(x: number): number {
   return x <= 2.5 ? 1 - erfSeries(x) : erfcFraction(x);
 }
 
+const GK = Math.sqrt(2 / Math.PI);
+
 /** Φ(x) = P(N(0, 1) ≤ x). */
 export const phi = (x: number): number => 0.5 * erfc(-x / Math.SQRT2);
 
@@ -39,4 +41,11 @@ export const EXT: Record<string, { f: (x: number, a: number, b: number) => numbe
   hard_swish: { f: (x) => x * (Math.min(Math.max(x + 3, 0), 6) / 6), df: (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 3 + 0.5) },
   clip: { f: (x, a, b) => Math.min(Math.max(x, a), b), df: (x, a, b) => (x > a && x < b ? 1 : 0) },
   gelu: { f: (x) => x * phi(x), df: (x) => phi(x) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI) },
+  gelu_tanh: {
+    f: (x) => 0.5 * x * (1 + Math.tanh(GK * (x + 0.044715 * x ** 3))),
+    df: (x) => {
+      const t = Math.tanh(GK * (x + 0.044715 * x ** 3));
+      return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GK * (1 + 3 * 0.044715 * x * x);
+    },
+  },
 };
