@@ -1,6 +1,7 @@
 // assembly/kernels/layout.ts against test/reference/layout.ts, for both builds: every permutation of a
 // rank-4 transpose (scalar gathers and the contiguous fast path), Concat along each axis, Slice with
-// steps (negative ones too), Expand (stride 0), and strided_add as the backward of each.
+// steps (negative ones too), Expand (stride 0), and strided_add as the backward of each. The 4x4-tile
+// path (inner two axes swapped) is reached by the permutations that end in input axis 3 then a strided one.
 import { describe, expect, it } from "vitest";
 import { engine, expectClose, RefRng, VARIANTS, scoped } from "../helpers.js";
 import { contiguous, stridedRef } from "../reference/layout.js";
@@ -12,7 +13,7 @@ describe.each(VARIANTS)("layout kernels, %s build", (variant) => {
   it("strided_copy transposes by every permutation of a rank-4 tensor; strided_add undoes it additively", async () => {
     const e = await engine(variant);
     const rng = new RefRng(220);
-    for (const S of [[2, 3, 4, 5], [1, 3, 1, 9], [3, 2, 7, 1]]) for (const perm of perms([0, 1, 2, 3])) scoped(e, () => {
+    for (const S of [[2, 3, 4, 5], [1, 3, 1, 9], [3, 2, 7, 1], [1, 2, 9, 13]]) for (const perm of perms([0, 1, 2, 3])) scoped(e, () => {
       const n = S[0] * S[1] * S[2] * S[3], x = rng.array(n), inStr = contiguous(S);
       const D = perm.map((k) => S[k]), is = perm.map((k) => inStr[k]), os = contiguous(D);
       const out = e.alloc(n);
