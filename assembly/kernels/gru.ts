@@ -72,7 +72,7 @@ export function gru_cell_backward(dxg: usize, dhg: usize, dhprev: usize, dh: usi
   // dxg, dhg, act, hg (B, 3H); dhprev, dh, hprev (B, H). With linear_before_reset = 0 the r blocks are
   // left to gru_reset_backward, after the caller's GEMM turns dhg's h block into drh = dhh Rh.
   for (let b = 0; b < B; b++) {
-    const o3 = 3 * b * H, o1 = b * H, dx = at(dxg, o3), dg = dhg != 0 ? at(dhg, o3) : 0, ab = at(act, o3), hb = at(hg, o3);
+    const o3 = 3 * b * H, o1 = b * H, dx = dxg != 0 ? at(dxg, o3) : 0, dg = dhg != 0 ? at(dhg, o3) : 0, ab = at(act, o3), hb = at(hg, o3);
     const dp = dhprev != 0 ? at(dhprev, o1) : 0, pb = hprev != 0 ? at(hprev, o1) : 0, db = at(dh, o1);
     let j = 0;
     for (; j + 4 <= H; j += 4) gru_bwd(dx, dg, dp, db, ab, hb, pb, H, gz, gr, gh, linear_before_reset, j, false);
@@ -90,7 +90,7 @@ export function gru_cell_backward(dxg: usize, dhg: usize, dhprev: usize, dh: usi
 export function gru_reset_backward(dxg: usize, dhg: usize, dhprev: usize, drh: usize, act: usize, hprev: usize, B: i32, H: i32, gr: i32): void {
   // linear_before_reset = 0 only: drh (B, H) = dL/d(r hprev); adds the r blocks of dxg, dhg and r drh into dhprev
   for (let b = 0; b < B; b++) {
-    const o3 = 3 * b * H, o1 = b * H, dx = at(dxg, o3), dg = dhg != 0 ? at(dhg, o3) : 0, ab = at(act, o3);
+    const o3 = 3 * b * H, o1 = b * H, dx = dxg != 0 ? at(dxg, o3) : 0, dg = dhg != 0 ? at(dhg, o3) : 0, ab = at(act, o3);
     const dp = dhprev != 0 ? at(dhprev, o1) : 0, pb = hprev != 0 ? at(hprev, o1) : 0, dr = at(drh, o1);
     let j = 0;
     for (; j + 4 <= H; j += 4) gru_reset_bwd(dx, dg, dp, dr, ab, pb, H, gr, j, false);

@@ -50,7 +50,7 @@ export function lstm_cell_backward(dgates: usize, dcprev: usize, dh: usize, dc: 
   // dgates, act (B, 4H); dcprev, dh, dc, c, cprev (B, H). dh = dL/dh_t, dc = dL/dc_t from step t+1 (0: none).
   for (let b = 0; b < B; b++) {
     const o4 = 4 * b * H, o1 = b * H;
-    const dg = at(dgates, o4), ab = at(act, o4), dcp = dcprev != 0 ? at(dcprev, o1) : 0;
+    const dg = dgates != 0 ? at(dgates, o4) : 0, ab = at(act, o4), dcp = dcprev != 0 ? at(dcprev, o1) : 0;
     const dcb = dc != 0 ? at(dc, o1) : 0, cp = cprev != 0 ? at(cprev, o1) : 0;
     let j = 0;
     for (; j + 4 <= H; j += 4) lstm_bwd(dg, dcp, at(dh, o1), dcb, ab, at(c, o1), cp, H, gi, go, gf, gc, j, false);
