@@ -99,8 +99,9 @@ export function batchnorm_running_update(rmean: usize, rvar: usize, mean: usize,
                                          momentum: f32, eps: f32): void {
   // rmean = (1 - momentum) rmean + momentum mean; rvar likewise with the unbiased batch variance
   // var * M / (M - 1), var = 1 / rstd^2 - eps (PyTorch's convention: momentum weighs the new batch;
-  // ONNX's momentum attribute is 1 - this). M = B*HW values per channel, M >= 2.
-  const unbias = <f64>M / <f64>(M - 1);
+  // ONNX's momentum attribute is 1 - this). M = B*HW values per channel; M = 1 (which layers refuse)
+  // takes the biased variance instead of dividing by 0.
+  const unbias = M > 1 ? <f64>M / <f64>(M - 1) : 1;
   for (let c = 0; c < C; c++) {
     const r = <f64>load<f32>(at(rstd, c)), v = (1 / (r * r) - <f64>eps) * unbias;
     const k = <f64>momentum;

@@ -97,6 +97,9 @@ describe.each(VARIANTS)("batchnorm kernels, %s build", (variant) => {
       const varUnbiased = Array.from(ref.rstd, (r) => (1 / (r * r) - EPS) * M / (M - 1));
       expectClose(e.read(rmean, C), Array.from(r0, (v, c) => 0.9 * v + 0.1 * ref.mean[c]), 1e-6, 1e-5);
       expectClose(e.read(rvar, C), Array.from(v0, (v, c) => 0.9 * v + 0.1 * varUnbiased[c]), 1e-6, 1e-5);
+      // one value per channel (a layer refuses it): the biased variance, never Infinity or NaN
+      e.k.batchnorm_running_update(rmean, rvar, e.allocFrom(mean), e.allocFrom(rstd), C, 1, 0.1, EPS);
+      expect(e.read(rvar, C).every(Number.isFinite)).toBe(true);
     });
   });
 });
