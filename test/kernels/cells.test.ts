@@ -1,10 +1,11 @@
 // assembly/kernels/lstm.ts and gru.ts against test/reference/cells.ts (forward) and central differences
 // of it (backward), for both builds, in ONNX's and PyTorch's gate layouts, with and without an initial
 // state, GRU with linear_before_reset 1 and 0 (the latter through the caller's GEMM), and hidden sizes
-// around the 4-lane width.
+// around the 4-lane width; and one step of each against PyTorch (test/reference/torch_cells.ts).
 import { describe, expect, it } from "vitest";
 import { engine, expectClose, RefRng, VARIANTS, scoped } from "../helpers.js";
 import { gruRef, lstmRef } from "../reference/cells.js";
+import { TORCH_CELLS } from "../reference/torch_cells.js";
 import { plus, vjpRef } from "../reference/vjp.js";
 
 const HS = [1, 3, 4, 5, 8, 17];
@@ -92,6 +93,24 @@ describe.each(VARIANTS)("recurrent cell kernels, %s build", (variant) => {
       // hg's h block holds dL/d(rh Rh^T + rbh): summed over the batch it is dL/drbh
       expectClose(Array.from({ length: H }, (_, j) => dhgOut[gh * H + j] + dhgOut[3 * H + gh * H + j]), grb, 1e-5, 1e-4);
       expect(dhgOut.every(Number.isFinite)).toBe(true);
+    });
+  });
+});
+
+describe.each(VARIANTS)("recurrent cell kernels against PyTorch, %s build", (variant) => {
+  it("one GRUCell step (rzn, linear_before_reset = 1) and one LSTMCell step (ifgo) match torch 1.13", async () => {
+    const e = await engine(variant);
+    const { B, H } = TORCH_CELLS;
+    scoped(e, () => {
+      const xg = e.allocFrom(TORCH_CELLS.gruXg), hg = e.allocFrom(TORCH_CELLS.gruHg), hp = e.allocFrom(TORCH_CELLS.h);
+      const act = e.alloc(3 * B * H), h = e.alloc(B * H);
+      e.k.gru_gates_forward(act, 0, xg, hg, hp, B, H, 1, 0); // PyTorch rzn: gz 1, gr 0, gh 2
+      e.k.gru_cell_forward(h, act, xg, hg, hp, B, H, 1, 0, 2, 1);
+      expectClose(e.read(h, B * H), TORCH_CELLS.gruH, 1e-6, 1e-5);
+      const c = e.alloc(B * H), act4 = e.alloc(4 * B * H);
+      e.k.lstm_cell_forward(h, c, act4, e.allocFrom(TORCH_CELLS.lstmGates), e.allocFrom(TORCH_CELLS.c), B, H, 0, 3, 1, 2); // ifgo
+      expectClose(e.read(h, B * H), TORCH_CELLS.lstmH, 1e-6, 1e-5);
+      expectClose(e.read(c, B * H), TORCH_CELLS.lstmC, 1e-6, 1e-5);
     });
   });
 });
