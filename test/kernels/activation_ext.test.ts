@@ -22,7 +22,7 @@ function call(e: Engine, name: string, kind: "forward" | "prime" | "backward", p
 function run(e: Engine, name: string, kind: "forward" | "prime", x: Float32Array, a: number, b: number): Float32Array {
   return scoped(e, () => {
     const inp = e.allocFrom(x), out = e.alloc(x.length);
-    e.k.fill(out, NaN, x.length);
+    e.f32(out, x.length).fill(NaN);
     call(e, name, kind, [out, inp], x.length, a, b);
     return e.read(out, x.length);
   });

@@ -37,7 +37,7 @@ describe.each(VARIANTS)("avgpool kernels, %s build", (variant) => {
       const s = shapeOf(c, countPad), n = s.N * s.H * s.W, m = s.N * s.OH * s.OW;
       const x = rng.array(n), dout = rng.array(m), seed = rng.array(n);
       const out = e.alloc(m), inp = e.allocFrom(x), dinp = e.allocFrom(seed);
-      e.k.fill(out, NaN, m);
+      e.f32(out, m).fill(NaN);
       e.k.avgpool2d_forward(out, inp, ...argsOf(s));
       expectClose(e.read(out, m), avgPoolRef(x, s), 1e-6, 1e-5);
       e.k.avgpool2d_backward(dinp, e.allocFrom(dout), ...argsOf(s));

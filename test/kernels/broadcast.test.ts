@@ -44,7 +44,7 @@ describe.each(VARIANTS)("broadcast binary kernels, %s build", (variant) => {
     for (const c of CASES) scoped(e, () => {
       const [a, b] = inputs(rng, op, c), n = size(c.D);
       const out = e.alloc(n);
-      e.k.fill(out, NaN, n); // every output must be written
+      e.f32(out, n).fill(NaN); // every output must be written
       e.k[`${op}_broadcast_forward`](out, e.allocFrom(a), e.allocFrom(b), ...(c.D as [number, number, number, number]), ...(c.sa as [number, number, number, number]), ...(c.sb as [number, number, number, number]));
       const ref = broadcastRef(op, a, b, c.D, c.sa, c.sb);
       expectClose(e.read(out, n), ref, 1e-6, op === "div" ? 1e-6 : 1e-7);

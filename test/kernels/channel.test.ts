@@ -14,7 +14,7 @@ describe.each(VARIANTS)("channel kernels, %s build", (variant) => {
     for (const [B, C, HW] of SHAPES) scoped(e, () => {
       const n = B * C * HW, x = rng.array(n, -2, 2), s = rng.array(C, -2, 2), t = rng.array(C), dout = rng.array(n);
       const inp = e.allocFrom(x), ps = e.allocFrom(s), pt = e.allocFrom(t), out = e.alloc(n);
-      e.k.fill(out, NaN, n);
+      e.f32(out, n).fill(NaN);
       e.k.channel_affine_forward(out, inp, ps, pt, B, C, HW);
       expectClose(e.read(out, n), channelAffineRef(x, s, t, B, C, HW), 1e-6, 1e-6);
       e.k.channel_affine_forward(out, inp, ps, 0, B, C, HW); // no shift
@@ -35,7 +35,7 @@ describe.each(VARIANTS)("channel kernels, %s build", (variant) => {
     for (const [B, C, HW] of SHAPES) scoped(e, () => {
       const n = B * C * HW, x = rng.array(n, -2, 2), a = rng.array(C, -0.5, 0.5), dout = rng.array(n);
       const inp = e.allocFrom(x), pa = e.allocFrom(a), out = e.alloc(n);
-      e.k.fill(out, NaN, n);
+      e.f32(out, n).fill(NaN);
       e.k.prelu_forward(out, inp, pa, B, C, HW);
       expectClose(e.read(out, n), preluRef(x, a, B, C, HW), 0, 1e-7);
       const sx = rng.array(n), sa = rng.array(C), dinp = e.allocFrom(sx), dslope = e.allocFrom(sa);

@@ -37,7 +37,7 @@ describe.each(VARIANTS)("general convolution kernels, %s build", (variant) => {
       const x = rng.array(n), w = rng.array(nw), bias = rng.array(C), dout = rng.array(m);
       const geo = [B, C, H, W, OH, OW, kh, kw, s.sh, s.sw, s.pt, s.pl, s.dh, s.dw] as const;
       const out = e.alloc(m), inp = e.allocFrom(x), pw = e.allocFrom(w), pb = e.allocFrom(bias);
-      e.k.fill(out, NaN, m);
+      e.f32(out, m).fill(NaN);
       e.k.dwconv2d_forward(out, inp, pw, pb, ...geo);
       expectClose(e.read(out, m), conv2dRef(x, w, bias, s), 1e-5, 1e-5);
       e.k.dwconv2d_forward(out, inp, pw, 0, ...geo); // no bias
@@ -60,7 +60,7 @@ describe.each(VARIANTS)("general convolution kernels, %s build", (variant) => {
       const geo = [C, H, W, OH, OW, kh, kw, s.sh, s.sw, s.pt, s.pl, s.dh, s.dw] as const;
       const K = C * kh * kw, P = OH * OW, x = rng.array(C * H * W);
       const col = e.alloc(K * P);
-      e.k.fill(col, NaN, K * P);
+      e.f32(col, K * P).fill(NaN);
       e.k.im2col2d_forward(col, e.allocFrom(x), ...geo);
       expectClose(e.read(col, K * P), im2colRef(x, C, s), 0, 0);
       const dcol = rng.array(K * P), seed = rng.array(C * H * W), dimg = e.allocFrom(seed);

@@ -17,7 +17,7 @@ describe.each(VARIANTS)("layout kernels, %s build", (variant) => {
       const n = S[0] * S[1] * S[2] * S[3], x = rng.array(n), inStr = contiguous(S);
       const D = perm.map((k) => S[k]), is = perm.map((k) => inStr[k]), os = contiguous(D);
       const out = e.alloc(n);
-      e.k.fill(out, NaN, n);
+      e.f32(out, n).fill(NaN);
       e.k.strided_copy(out, e.allocFrom(x), ...(D as V4), ...(os as V4), ...(is as V4));
       expect(Array.from(e.read(out, n)), `perm ${perm}`).toEqual(Array.from(stridedRef(new Float64Array(n), x, D, os, is, false), Math.fround));
       // backward: dinp (input layout) += dout (output layout) read through the same map
@@ -33,7 +33,7 @@ describe.each(VARIANTS)("layout kernels, %s build", (variant) => {
     for (let axis = 0; axis < 4; axis++) for (const base of [[2, 3, 2, 5], [1, 2, 3, 4], [2, 1, 3, 1]]) scoped(e, () => {
       const D = base.map((d, i) => (i === axis ? 6 : d)), os = contiguous(D), n = D.reduce((a, b) => a * b);
       const out = e.alloc(n);
-      e.k.fill(out, NaN, n);
+      e.f32(out, n).fill(NaN);
       let want: Float64Array = new Float64Array(n).fill(NaN), offset = 0;
       for (const k of [1, 3, 2]) {
         const S = base.map((d, i) => (i === axis ? k : d)), x = rng.array(S.reduce((a, b) => a * b));
