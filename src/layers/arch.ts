@@ -19,14 +19,17 @@ import type { LayerSpec } from "./layer.js";
 const FORMS: readonly { prefix: RegExp; form: string; example: string }[] = [
   { prefix: /^fc/, form: "fcN[:act]", example: "fc100:relu" },
   { prefix: /^conv/, form: "convKxKxF[sS][same|pP][:act]", example: "conv5x5x20:relu" },
-  { prefix: /^l2pool/, form: "l2poolP[sS]", example: "l2pool2" },
   { prefix: /^(max)?pool/, form: "poolP[sS]", example: "pool2" },
+  { prefix: /^l2pool/, form: "l2poolP[sS]", example: "l2pool2" },
   { prefix: /^softmax/, form: "softmaxN", example: "softmax10" },
   { prefix: /^(sigmoid|tanh|relu|linear|identity)/, form: "sigmoidN, tanhN, reluN or linearN", example: "sigmoid10" },
   { prefix: /^drop/, form: "dropoutP (0 ≤ P < 1)", example: "dropout0.5" },
 ];
 
-const ALL_FORMS = `${FORMS.map((f) => f.form).join(", ")} (N, K, F, S, P positive integers; act one of ${["sigmoid", "tanh", "relu", "linear"].join(", ")}), or sizes like 784-30-10`;
+/** Every layer token form, for help texts: "fcN[:act], convKxKxF[sS][same|pP][:act], …". */
+export const ARCH_TOKENS = `${FORMS.map((f) => f.form).join(", ")}; N, K, F, S, P positive integers, act one of sigmoid, tanh, relu, linear`;
+
+const ALL_FORMS = `${FORMS.map((f) => f.form).join(", ")} (N, K, F, S, P positive integers; act one of sigmoid, tanh, relu, linear), or sizes like 784-30-10`;
 
 function bad(tok: string, text: string, why: string): never {
   if (tok === "") throw new TypeError(`simdnet: architecture ${JSON.stringify(text)} has an empty token (a separator at either end, or two in a row)`);
