@@ -39,7 +39,7 @@ export interface Machine {
   /** Whether `python3` on PATH imports onnx (asked only when the Debian package's files are absent). */
   pythonHasOnnx(): boolean;
   isRoot: boolean;
-  hasAptGet: boolean;
+  readonly hasAptGet: boolean;
 }
 
 /** The three packages and whether each is there. */
@@ -114,7 +114,10 @@ export function thisMachine(): Machine {
     executable: (p) => on(p, constants.X_OK),
     pythonHasOnnx: () => spawnSync("python3", ["-c", "import importlib.util, sys; sys.exit(importlib.util.find_spec('onnx') is None)"], { stdio: "ignore" }).status === 0,
     isRoot: process.getuid?.() === 0,
-    hasAptGet: spawnSync("sh", ["-c", "command -v apt-get"], { stdio: "ignore" }).status === 0,
+    // asked only when something is missing
+    get hasAptGet() {
+      return spawnSync("sh", ["-c", "command -v apt-get"], { stdio: "ignore" }).status === 0;
+    },
   };
 }
 

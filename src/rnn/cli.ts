@@ -39,6 +39,9 @@ const RNN_FLAGS = {
   temperature: { type: "string", default: "0.8", help: "chars: sampling temperature for the samples printed each epoch" },
 } as const;
 
+/** `simdnet train` flags this command does not use (left out of its --help). */
+const IGNORED = ["arch", "cost", "activation", "output", "init", "dropout", "expand", "model", "json", "ensemble", "grad-norms", "export-filters", "export-misclassified", "out", "quiet"];
+
 /** Per task: the defaults that differ from `simdnet train`'s. */
 const DEFAULTS: Record<string, { eta: string; batch: string; epochs: string; momentum: string }> = {
   rows: { eta: "0.02", batch: "64", epochs: "12", momentum: "0.9" },
@@ -89,7 +92,10 @@ export async function rnnCommand(argv: string[], log: (s: string) => void = cons
   });
   const f = values as Record<string, string | boolean | undefined>;
   if (f.help) {
-    log(["usage: simdnet rnn --task rows|chars|digits|reverse [options]", "", ...Object.entries(table).map(([k, v]) => `  --${k}`.padEnd(24) + v.help)].join("\n"));
+    // train's flags that mean nothing here are accepted but not listed
+    const shown = Object.entries(table).filter(([k]) => !IGNORED.includes(k));
+    const width = Math.max(...shown.map(([k]) => k.length)) + 6;
+    log(["usage: simdnet rnn --task rows|chars|digits|reverse [options]", "", ...shown.map(([k, v]) => `  --${k}`.padEnd(width) + v.help)].join("\n"));
     return {};
   }
   const task = String(f.task);

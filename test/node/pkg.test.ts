@@ -211,7 +211,7 @@ describe("npm pack", () => {
 });
 
 describe("runtimes, each from the installed tarball", () => {
-  it("Node 20 ESM: simdnet/infer predicts, a seeded training runs", async () => {
+  it(`Node ${process.versions.node} ESM: simdnet/infer predicts, a seeded training runs`, async () => {
     const r = lastJson<Result>(await ok(process.execPath, ["main.mjs"], proj));
     results.set("node", r);
     const right = r.predicted.filter((p, i) => p === r.labels[i]).length;
@@ -230,6 +230,11 @@ describe("runtimes, each from the installed tarball", () => {
     expect(rows.length).toBeGreaterThan(30);
     for (const row of rows) expect({ row, spaced: /^ {2}--[\w-]+(, -\w)? {2,}\S/.test(row) }).toEqual({ row, spaced: true });
     expect(help).not.toContain("--export-misclassifiedwrite");
+    const rnnHelp = await ok(cli(), ["rnn", "--help"], proj);
+    const rnnRows = rnnHelp.split("\n").filter((l) => l.startsWith("  --"));
+    expect(rnnRows.map((r) => r.split(/\s+/)[1])).toEqual(expect.arrayContaining(["--task", "--hidden", "--words", "--eta", "--data", "--threads"]));
+    for (const row of rnnRows) expect({ row, spaced: /^ {2}--[\w-]+ {2,}\S/.test(row) }).toEqual({ row, spaced: true });
+    expect(rnnHelp).not.toMatch(/--(arch|ensemble|export-filters|export-misclassified)\b/);
     const req = await ok(process.execPath, ["-e", 'const s = require("simdnet"); console.log(typeof s.Network, typeof s.init)'], proj);
     expect(req.trim()).toBe("function function");
   }, 60_000);
