@@ -1,12 +1,14 @@
 // The package as users get it (issue 8): build and `npm pack` once in a staging copy, install the
 // tarball into one temporary project, then run every example there: Node (library, CLI, require),
 // Deno, Bun, a plain <script type="module"> page in Chromium, and a workerd worker over HTTP. The same
-// seed must give the same predictions and the same trained weights in every runtime.
+// seed must give the same predictions and the same trained weights in every runtime. Issue 20: every
+// CLI command works out of the box (train with no flags on the shipped digits, rnn on the shipped
+// words), and threads train the same weights as one thread in Node, Deno and Bun.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer, request, type Server } from "node:http";
-import { connect, createServer as createNetServer } from "node:net";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,104 +19,10 @@ import { makeDigits } from "../../examples/make-digits.js";
 import { parseEmbedded } from "../../src/data/mnist.js";
 import { splitDataSet } from "../../src/data/split.js";
 import { INFER_BUDGET, measureSizes } from "../../scripts/size.js";
+import { expectThreads, freePort, idxFile, lastJson, ok, post, sh, tool, type Result, type ThreadsResult } from "./pkg-helpers.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const nm = join(root, "node_modules");
-/**
- * The runtimes' binaries ship inside npm packages (@deno/linux-x64-glibc, @oven/bun-linux-x64,
- * @cloudflare/workerd-linux-64). Their postinstall scripts only link them into place, so look in
- * both places: this works whether or not npm ran the install scripts.
- */
-function tool(name: "deno" | "bun" | "workerd"): string {
-  const candidates = {
-    deno: ["deno/deno", "@deno/linux-x64-glibc/deno"],
-    bun: ["bun/bin/bun.exe", "@oven/bun-linux-x64/bin/bun"],
-    workerd: ["workerd/bin/workerd", "@cloudflare/workerd-linux-64/bin/workerd"],
-  }[name].map((p) => join(nm, p));
-  const found = candidates.find((p) => existsSync(p) && statSync(p).size > 1e6);
-  if (!found) throw new Error(`no ${name} binary in node_modules (looked at ${candidates.join(", ")}): run npm ci`);
-  return found;
-}
 const examples = join(root, "examples");
-
-/** What every runtime's example prints. */
-interface Result {
-  runtime: string;
-  variant: string;
-  labels: number[];
-  predicted: number[];
-  trained: number[];
-  accuracy: number;
-  checksum: number;
-}
-
-/** Runs a command to completion; rejects with its output when it exits non-zero. */
-function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("error", reject);
-    p.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-async function ok(cmd: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<string> {
-  const r = await sh(cmd, args, cwd, env);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-/** The last stdout line, parsed: each example prints one JSON object. */
-const lastJson = <T>(out: string): T => JSON.parse(out.trim().split("\n").at(-1)!) as T;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createNetServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function post(port: number, body: Uint8Array, method = "POST"): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const q = request({ host: "127.0.0.1", port, method, path: "/" }, (res) => {
-      let text = "";
-      res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    q.on("error", reject);
-    q.end(body);
-  });
-}
-
-/** What examples/threads.mjs prints: one seeded training on 1, 2 and "auto" threads. */
-interface ThreadsRun {
-  threads: number;
-  note: string;
-  predicted: number[];
-  weights: number;
-}
-interface ThreadsResult {
-  labels: number[];
-  one: ThreadsRun;
-  two: ThreadsRun;
-  auto: ThreadsRun;
-}
-
-/** 2 threads really ran, and trained the same weights as 1 (the split GEMMs keep every sum's order); "auto" either used threads or said why not. */
-function expectThreads(r: ThreadsResult): void {
-  expect([r.one.threads, r.two.threads]).toEqual([1, 2]);
-  expect(r.two.weights).toBe(r.one.weights);
-  expect(r.two.predicted).toEqual(r.one.predicted);
-  expect(r.one.predicted.filter((p, i) => p === r.labels[i]).length).toBeGreaterThan(0.8 * r.labels.length);
-  expect(r.auto.weights).toBe(r.one.weights);
-  if (r.auto.threads === 1) expect(r.auto.note).toMatch(/^one thread: ./);
-  else expect(r.auto.note).toBe("");
-}
 
 let dir = "";
 let proj = "";
@@ -265,12 +173,6 @@ describe("runtimes, each from the installed tarball", () => {
     mkdirSync(idx);
     const all = readFileSync(join(root, "build", "mnist-embedded.bin"));
     const digits = parseEmbedded(readFileSync(join(proj, "digits.bin")));
-    const idxFile = (magic: number, dims: number[], data: Uint8Array) => {
-      const head = Buffer.alloc(4 + 4 * dims.length);
-      head.writeUInt32BE(magic, 0);
-      dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
-      return Buffer.concat([head, data]);
-    };
     writeFileSync(join(idx, "train-images-idx3-ubyte.gz"), gzipSync(idxFile(0x803, [10000, 28, 28], all.subarray(20 + 10000)), { level: 1 }));
     writeFileSync(join(idx, "train-labels-idx1-ubyte"), idxFile(0x801, [10000], all.subarray(20, 20 + 10000)));
     writeFileSync(join(idx, "t10k-images-idx3-ubyte"), idxFile(0x803, [digits.n, 28, 28], digits.inputs as Uint8Array));
@@ -351,6 +253,15 @@ describe("runtimes, each from the installed tarball", () => {
       await page.waitForFunction(() => !document.querySelector("#result")!.textContent!.startsWith("running"), null, { timeout: 60_000 });
       expect(errors).toEqual([]);
       results.set("chromium", JSON.parse((await page.textContent("#result"))!));
+      // a page that is not cross-origin isolated has no SharedArrayBuffer: "auto" is one thread, and says why
+      // (a string, so vitest's transform leaves the page's import() alone)
+      const auto = await page.evaluate(`(async () => {
+        const { createEngine } = await import("simdnet");
+        const e = await createEngine({ threads: "auto" });
+        const two = await createEngine({ threads: 2 }).then(() => "no error", (err) => err.message);
+        return { threads: e.threads, note: e.threadsNote, two };
+      })()`);
+      expect(auto).toEqual({ threads: 1, note: expect.stringMatching(/^one thread: shared memory is unavailable \(a page must be cross-origin isolated/), two: expect.stringMatching(/cannot run 2 threads: shared memory is unavailable/) });
 
       // no WebAssembly SIMD: the page's module fails with an Error that names the problem and the fix
       const nosimd = await browser.newPage();
