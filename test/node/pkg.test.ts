@@ -182,6 +182,10 @@ describe("runtimes, each from the installed tarball", () => {
     expect(rows.length).toBe(20);
     expect(rows.map(([, label]) => label)).toEqual([...(digits.labels as Uint8Array).subarray(0, 20)]);
     expect(rows.filter(([, label, pred]) => label === pred).length).toBeGreaterThanOrEqual(16);
+    // the help's last command: a saved model as ONNX (a protobuf ModelProto: field 1, ir_version, first)
+    const onnx = await ok(cli(), ["onnx", "export", "--model", "small.simdnet", "--out", "small.onnx"], proj);
+    expect(onnx).toMatch(/small\.simdnet → small\.onnx: network of 4 layers, opset 17/);
+    expect(readFileSync(join(proj, "small.onnx"))[0]).toBe(0x08);
     // a directory without the files: which are missing, and where to get them
     mkdirSync(join(proj, "empty"));
     const noData = await sh(cli(), ["eval", "--model", "mlp.simdnet", "--data", "empty"], proj);
