@@ -9,7 +9,7 @@ import {
   axesArg, axisOf, broadcastShapes, broadcastStrides, flattenShape, numel, reshapeTarget, squeezeShape, stridesOf, unsqueezeShape,
   type OpContext,
 } from "./op.js";
-import { checkedSize, type Value } from "./tensor.js";
+import { checkedSize, MAX_FOLD_ELEMENTS, type Value } from "./tensor.js";
 
 type Fold = (c: OpContext, v: (Value | undefined)[]) => Value[];
 
@@ -19,7 +19,7 @@ const make = (dims: number[], dtype: Value["dtype"], data: ArrayLike<number>): V
 /** out[i] = f(a[i'], b[i'']) with numpy broadcasting. */
 function broadcast2(c: OpContext, a: Value, b: Value, dtype: Value["dtype"], f: (x: number, y: number) => number): Value {
   const shape = broadcastShapes(a.dims, b.dims) ?? c.fail(`cannot broadcast [${a.dims.join(", ")}] with [${b.dims.join(", ")}]`);
-  const n = checkedSize(shape, c.node.label);
+  const n = checkedSize(shape, c.node.label, MAX_FOLD_ELEMENTS);
   const sa = broadcastStrides(a.dims, shape), sb = broadcastStrides(b.dims, shape), so = stridesOf(shape);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
@@ -141,17 +141,17 @@ const FOLDS: Record<string, Fold> = {
   ConstantOfShape(c, [s]) {
     const dims = Array.from(s!.data);
     const fillV = c.attrs.tensor("value") ?? make([1], "float32", [0]);
-    return [make(dims, fillV.dtype, new Array<number>(checkedSize(dims, c.node.label)).fill(fillV.data[0]))];
+    return [make(dims, fillV.dtype, new Array<number>(checkedSize(dims, c.node.label, MAX_FOLD_ELEMENTS)).fill(fillV.data[0]))];
   },
   Expand(c, [a, s]) {
     const shape = broadcastShapes(a!.dims, Array.from(s!.data)) ?? c.fail(`cannot expand [${a!.dims.join(", ")}] to [${Array.from(s!.data).join(", ")}]`);
-    return [broadcast2(c, a!, make(shape, a!.dtype, new Array(checkedSize(shape, c.node.label)).fill(0)), a!.dtype, (x) => x)];
+    return [broadcast2(c, a!, make(shape, a!.dtype, new Array(checkedSize(shape, c.node.label, MAX_FOLD_ELEMENTS)).fill(0)), a!.dtype, (x) => x)];
   },
   Range(c, [s, l, d]) {
     const start = s!.data[0], limit = l!.data[0], delta = d!.data[0];
     if (!delta) c.fail("Range delta 0");
     const n = Math.max(Math.ceil((limit - start) / delta), 0);
-    checkedSize([n], c.node.label);
+    checkedSize([n], c.node.label, MAX_FOLD_ELEMENTS);
     return [make([n], s!.dtype, Array.from({ length: n }, (_, i) => start + i * delta))];
   },
   Slice(c, v) {
@@ -186,7 +186,7 @@ const FOLDS: Record<string, Fold> = {
       return v.data[k];
     };
     const so = stridesOf(shape), sc = broadcastStrides(cond!.dims, shape), sx = broadcastStrides(x!.dims, shape), sy = broadcastStrides(y!.dims, shape);
-    const out = Array.from({ length: checkedSize(shape, c.node.label) }, (_, i) => (pick(cond!, i, sc, so) ? pick(x!, i, sx, so) : pick(y!, i, sy, so)));
+    const out = Array.from({ length: checkedSize(shape, c.node.label, MAX_FOLD_ELEMENTS) }, (_, i) => (pick(cond!, i, sc, so) ? pick(x!, i, sx, so) : pick(y!, i, sy, so)));
     return [make(shape, x!.dtype, out)];
   },
 };

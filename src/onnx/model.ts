@@ -25,7 +25,12 @@ export interface OnnxOptions {
   inputShape?: number[] | Record<string, number[]>;
   /** Run on this engine (default: a new one). */
   engine?: Engine;
+  /** Refuse to plan more than this many bytes of weights and buffers (default 1 GiB): absurd dims fail at load. */
+  maxBytes?: number;
 }
+
+/** Default {@link OnnxOptions.maxBytes}: 1 GiB. */
+export const DEFAULT_MAX_BYTES = 2 ** 30;
 
 /** What a graph input or output looks like: its name and dims (strings for symbolic ones). */
 export interface OnnxValueInfo {
@@ -46,11 +51,11 @@ export class OnnxModel {
   private plan: Plan;
 
   /** Use {@link loadOnnx}. */
-  constructor(readonly engine: Engine, private readonly graph: Graph, shapes: Map<string, number[]>, folded: number) {
+  constructor(readonly engine: Engine, private readonly graph: Graph, shapes: Map<string, number[]>, folded: number, private readonly maxBytes = DEFAULT_MAX_BYTES) {
     this.opset = graph.opset;
     this.foldedBatchNorms = folded;
     this.inputs = graph.inputs.map((i) => ({ name: i.name, dims: i.dims }));
-    this.plan = buildPlan(graph, engine, shapes);
+    this.plan = buildPlan(graph, engine, shapes, maxBytes);
     this.outputs = this.plan.outputs.map((o) => ({ name: o.name, dims: o.shape }));
   }
 
@@ -88,9 +93,9 @@ export class OnnxModel {
     const old = this.plan;
     if (e.mark() === old.end) e.release(old.start);
     try {
-      this.plan = buildPlan(this.graph, e, shapes);
+      this.plan = buildPlan(this.graph, e, shapes, this.maxBytes);
     } catch (err) {
-      if (e.mark() === old.start) this.plan = buildPlan(this.graph, e, new Map(old.inputs.map((i) => [i.name, i.shape])));
+      if (e.mark() === old.start) this.plan = buildPlan(this.graph, e, new Map(old.inputs.map((i) => [i.name, i.shape])), this.maxBytes);
       throw err;
     }
     this.outputs.forEach((o, k) => (o.dims = this.plan.outputs[k].shape));
@@ -157,12 +162,12 @@ export async function loadOnnx(source: Uint8Array | ArrayBuffer | URL | string, 
   const folded = foldBatchNorms(graph);
   const shapes = initialShapes(graph, options.inputShape);
   const engine = options.engine ?? (await createEngine());
-  return new OnnxModel(engine, graph, shapes, folded);
+  return new OnnxModel(engine, graph, shapes, folded, options.maxBytes);
 }
 
 /** Synchronous load from bytes (or an already decoded ModelProto) onto an existing engine (the CLI and tests). */
 export function loadOnnxSync(source: Uint8Array | ModelProto, engine: Engine, options: Omit<OnnxOptions, "engine"> = {}): OnnxModel {
   const graph = buildGraph(source instanceof Uint8Array ? decodeModel(source) : source);
   const folded = foldBatchNorms(graph);
-  return new OnnxModel(engine, graph, initialShapes(graph, options.inputShape), folded);
+  return new OnnxModel(engine, graph, initialShapes(graph, options.inputShape), folded, options.maxBytes);
 }

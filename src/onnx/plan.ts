@@ -35,7 +35,7 @@ export interface Plan {
 }
 
 /** Builds and allocates a plan for `shapes` (graph input name → shape, batch included). */
-export function buildPlan(g: Graph, e: Engine, shapes: Map<string, number[]>): Plan {
+export function buildPlan(g: Graph, e: Engine, shapes: Map<string, number[]>, maxBytes: number): Plan {
   const syms = new Map<string, Sym>();
   for (const [name, v] of g.consts) syms.set(name, { shape: v.dims, value: v });
   for (const inp of g.inputs) {
@@ -64,10 +64,10 @@ export function buildPlan(g: Graph, e: Engine, shapes: Map<string, number[]>): P
     });
     pending.push({ op, ins: node.inputs, outs: node.outputs, label: node.label });
   }
-  return allocatePlan(g, e, syms, pending);
+  return allocatePlan(g, e, syms, pending, maxBytes);
 }
 
-function allocatePlan(g: Graph, e: Engine, syms: Map<string, Sym>, pending: { op: Op; ins: string[]; outs: string[]; label: string }[]): Plan {
+function allocatePlan(g: Graph, e: Engine, syms: Map<string, Sym>, pending: { op: Op; ins: string[]; outs: string[]; label: string }[], maxBytes: number): Plan {
   const isOutput = new Set(g.outputs);
   const lastUse = new Map<string, number>();
   pending.forEach((p, i) => p.ins.forEach((n, j) => n && !p.op.constInputs?.includes(j) && lastUse.set(n, i)));
@@ -118,6 +118,10 @@ function allocatePlan(g: Graph, e: Engine, syms: Map<string, Sym>, pending: { op
     scratch = Math.max(scratch, p.op.scratch ?? 0);
   }
   const total = 4 * (slots.reduce((a, n) => a + pad(n), 0) + constFloats + pad(scratch));
+  if (total > maxBytes) {
+    const inputs = g.inputs.map((i) => `"${i.name}" [${syms.get(i.name)!.shape.join(", ")}]`).join(", ");
+    throw new OnnxFormatError(`running the model on ${inputs || "its constants"} needs ${total} bytes of weights and buffers, over the limit of ${maxBytes} (option maxBytes)`);
+  }
   const start = e.mark();
   e.reserve(e.bytesUsed + total + 64); // throws a clear RangeError before anything is allocated
   try {

@@ -26,15 +26,18 @@ export const DTYPE_NAMES: Record<number, string> = {
 
 export const dtypeName = (t: number): string => DTYPE_NAMES[t] ?? `type ${t}`;
 
-/** Element count of dims, checked: non-negative integers, at most MAX_ELEMENTS in all. */
-export function checkedSize(dims: readonly number[], where: string): number {
+/** The largest constant constant folding may compute at load (2^24 elements): shape tensors are tiny. */
+export const MAX_FOLD_ELEMENTS = 2 ** 24;
+
+/** Element count of dims, checked: non-negative integers, at most `limit` (MAX_ELEMENTS) in all. */
+export function checkedSize(dims: readonly number[], where: string, limit = MAX_ELEMENTS): number {
   let n = 1;
   for (const d of dims) {
     if (!Number.isSafeInteger(d) || d < 0) throw new OnnxFormatError(`${where}: dimension ${d} in [${dims.join(", ")}] is not a non-negative integer`);
     n *= d;
   }
-  if (n > MAX_ELEMENTS) {
-    throw new OnnxFormatError(`${where}: shape [${dims.join(", ")}] has ${n} elements, over the loader's limit of ${MAX_ELEMENTS} (1 GiB of float32)`);
+  if (n > limit) {
+    throw new OnnxFormatError(`${where}: shape [${dims.join(", ")}] has ${n} elements, over the loader's limit of ${limit}${limit === MAX_ELEMENTS ? " (1 GiB of float32)" : " for a value computed at load"}`);
   }
   return n;
 }
