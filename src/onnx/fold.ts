@@ -191,6 +191,16 @@ const FOLDS: Record<string, Fold> = {
   },
 };
 
+/** How many leading inputs each foldable operator requires (default 1). */
+const ARITY: Record<string, number> = {
+  Constant: 0, Reshape: 2, Gather: 2, Expand: 2, Range: 3, Add: 2, Sub: 2, Mul: 2, Div: 2, Equal: 2, Less: 2, Greater: 2, Where: 3,
+};
+
+function requireInputs(c: OpContext): void {
+  const n = c.node.opType === "Slice" && c.opset >= 10 ? 3 : ARITY[c.node.opType] ?? 1;
+  for (let i = 0; i < n; i++) c.input(i);
+}
+
 /** Operators evaluated at load whenever all their inputs are constants. */
 export const FOLDABLE = new Set(Object.keys(FOLDS).concat(["Shape", "Size"]));
 
@@ -210,6 +220,7 @@ export function foldNode(c: OpContext): Value[] | null {
   }
   const f = FOLDS[op];
   if (!f || c.ins.some((s, i) => c.node.inputs[i] !== "" && !s?.value)) return null;
+  requireInputs(c);
   return f(c, c.ins.map((s) => s?.value));
 }
 
@@ -224,6 +235,7 @@ export function runtimeOp(c: OpContext): Op {
   if (!f || c.node.opType === "Range" || c.node.opType === "ConstantOfShape") {
     return c.fail(`${c.node.opType} is supported only on values known at load (shape computations); here it reads a run-time tensor`);
   }
+  requireInputs(c);
   const probe = c.ins.map((s) => s && (s.value ?? { dims: s.shape, dtype: "float32" as const, data: new Float32Array(numel(s.shape)) }));
   const out = f(c, probe);
   if (out.some((v) => v.dtype !== "float32")) c.fail(`${c.node.opType} would produce integers at run time; only float32 tensors flow at run time`);

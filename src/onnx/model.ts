@@ -19,6 +19,12 @@ export interface OnnxTensor {
   data: Float32Array;
 }
 
+/** A tensor given to {@link OnnxModel.run}: row-major values (a Float32Array or numbers) and their shape. */
+export interface OnnxInput {
+  shape: number[];
+  data: Float32Array | ArrayLike<number>;
+}
+
 /** Options for {@link loadOnnx}. */
 export interface OnnxOptions {
   /** Shapes to plan for: one shape (the first input's) or one per input name. Default: the declared dims, symbolic ones 1. */
@@ -73,7 +79,7 @@ export class OnnxModel {
    * Runs the model. `inputs`: one tensor (for a single-input model), an array in input order, or an
    * object by input name. Returns every output by name.
    */
-  run(inputs: OnnxTensor | OnnxTensor[] | Record<string, OnnxTensor>): Record<string, OnnxTensor> {
+  run(inputs: OnnxInput | OnnxInput[] | Record<string, OnnxInput>): Record<string, OnnxTensor> {
     const byName = this.normalize(inputs);
     const shapes = new Map(this.graph.inputs.map((i) => [i.name, byName.get(i.name)!.shape]));
     if (this.plan.inputs.some((i) => i.shape.join() !== shapes.get(i.name)!.join())) this.replan(shapes);
@@ -101,9 +107,9 @@ export class OnnxModel {
     this.outputs.forEach((o, k) => (o.dims = this.plan.outputs[k].shape));
   }
 
-  private normalize(inputs: OnnxTensor | OnnxTensor[] | Record<string, OnnxTensor>): Map<string, OnnxTensor> {
+  private normalize(inputs: OnnxInput | OnnxInput[] | Record<string, OnnxInput>): Map<string, OnnxInput> {
     const names = this.graph.inputs.map((i) => i.name);
-    let list: [string, OnnxTensor][];
+    let list: [string, OnnxInput][];
     if (Array.isArray(inputs)) list = inputs.map((t, k) => [names[k] ?? `#${k}`, t]);
     else if (isTensor(inputs)) list = [[names[0], inputs]];
     else list = Object.entries(inputs);
@@ -128,8 +134,8 @@ export class OnnxModel {
   }
 }
 
-function isTensor(t: unknown): t is OnnxTensor {
-  return typeof t === "object" && t !== null && Array.isArray((t as OnnxTensor).shape) && "data" in t && typeof (t as OnnxTensor).data?.length === "number";
+function isTensor(t: unknown): t is OnnxInput {
+  return typeof t === "object" && t !== null && Array.isArray((t as OnnxInput).shape) && "data" in t && typeof (t as OnnxInput).data?.length === "number";
 }
 
 /** The shape each input is planned for: from options, else the declared dims with symbolic ones as 1. */

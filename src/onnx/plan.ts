@@ -49,13 +49,14 @@ export function buildPlan(g: Graph, e: Engine, shapes: Map<string, number[]>, ma
     const c = context(node, g.opset, ins);
     const folded = foldNode(c);
     if (folded) {
+      if (node.outputs.some((o, i) => o && !folded[i])) c.fail(`it has ${node.outputs.length} outputs; folding it gives ${folded.length}`);
       node.outputs.forEach((o, i) => o && syms.set(o, { shape: folded[i].dims, value: folded[i] }));
       continue;
     }
     const build = OPS[node.opType] ?? (FOLDABLE.has(node.opType) ? runtimeOp : undefined);
     if (!build) c.fail(`operator ${node.opType} is not supported; supported: ${SUPPORTED_OPS.join(", ")}`);
     const op = build(c);
-    if (op.out.length < node.outputs.length) c.fail(`it has ${node.outputs.length} outputs; this implementation produces ${op.out.length}`);
+    if (node.outputs.some((o, i) => o && !op.out[i])) c.fail(`it has ${node.outputs.length} outputs; this implementation produces ${op.out.length}`);
     node.outputs.forEach((o, i) => {
       if (o) {
         checkedSize(op.out[i], `output "${o}" of ${node.label}`);

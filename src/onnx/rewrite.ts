@@ -23,7 +23,7 @@ export function foldBatchNorms(g: Graph): number {
     if (!p || (p.opType !== "Conv" && p.opType !== "Gemm") || users.get(bn.inputs[0]) !== 1 || p.outputs.length !== 1) return true;
     const params = bn.inputs.slice(1, 5).map((n) => g.consts.get(n));
     const W = g.consts.get(p.inputs[1]), B = p.inputs[2] ? g.consts.get(p.inputs[2]) : undefined;
-    if (params.some((v) => !v || v.dtype !== "float32") || !W || W.dtype !== "float32" || (p.inputs[2] && !B)) return true;
+    if (params.length !== 4 || params.some((v) => !v || v.dtype !== "float32") || !W || W.dtype !== "float32" || (p.inputs[2] && !B)) return true;
     const [a, b] = bnAffine(params[0]!.data, params[1]!.data, params[2]!.data, params[3]!.data, at.float("epsilon", 1e-5));
     const F = a.length;
     const w = new Float32Array(W.data), bias = new Float32Array(F);
