@@ -144,6 +144,7 @@ export function helpText(): string {
     "       simdnet rnn --task rows|chars|digits|reverse   recurrent networks (simdnet rnn --help)",
     "       simdnet train --ensemble 5 --export-filters f.png --export-misclassified m.png --grad-norms",
     "       simdnet slowdown [--out F.png]  chapter 3's learning slowdown: quadratic vs cross-entropy cost curves",
+    "       simdnet onnx inspect M.onnx | onnx run --model M.onnx --input x.json [--all]   ONNX models",
     "",
     ...rows,
   ].join("\n");

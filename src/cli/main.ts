@@ -1,5 +1,5 @@
 /**
- * The `simdnet` command line: train | eval | predict | tune | slowdown. Errors print one clear line (no stack)
+ * The `simdnet` command line: train | eval | predict | tune | slowdown | rnn | onnx. Errors print one clear line (no stack)
  * and exit with status 2 for bad usage, 1 for failures.
  */
 import { engineFromFlags, helpText, parseFlags } from "./config.js";
@@ -17,6 +17,11 @@ async function main(argv: string[]): Promise<number> {
   // recurrent networks have flags of their own (--task, --hidden, --clip, --bptt, …): src/rnn/cli.ts
   if (command === "rnn") {
     await (await import("../rnn/cli.js")).rnnCommand(rest);
+    return 0;
+  }
+  // ONNX models: simdnet onnx inspect | run (src/cli/onnx.ts)
+  if (command === "onnx") {
+    await (await import("./onnx.js")).onnxCommand(rest);
     return 0;
   }
   const { flags } = parseFlags(rest);
