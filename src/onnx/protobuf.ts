@@ -1,8 +1,9 @@
 /**
  * A minimal protobuf wire-format reader: just what decoding ONNX needs (varints incl. negative int64,
  * fixed32 floats, length-delimited fields, packed repeated scalars) and nothing else. Hand-written
- * instead of a library: the smallest maintained general reader (pbf) is ~3× this size minified, and a
- * schema-driven one (protobufjs) is ~20×; ONNX needs no encoding, no reflection and no code generation.
+ * instead of a library: 1.1 KB minified + gzipped against 2.5 KB for pbf 5.2 (the smallest maintained
+ * general reader, which writes too), and protobufjs is ruled out; ONNX needs no encoding, reflection
+ * or code generation.
  *
  * Every read is bounds-checked: a truncated or corrupt message throws an {@link OnnxFormatError}
  * naming the message being read and the byte offset, never reads past its bytes, and never loops
