@@ -1,10 +1,11 @@
 // The inference-only build (build/simdnet.infer{,.relaxed}.wasm, loaded by src/infer.ts): the forward
-// kernels that loading a saved model and predicting call, and nothing that trains. Named re-exports,
+// kernels that loading a saved model (or an ONNX model: hadamard, axpy, log_softmax_forward) and
+// predicting call, and nothing that trains. Named re-exports,
 // so asc drops every backward, cost, optimizer and data kernel. Same ABI as assembly/index.ts.
 export { gemm, gemm_scratch_floats } from "./kernels/gemm";
-export { fill, copy, bias_add } from "./kernels/elementwise";
+export { fill, copy, bias_add, hadamard, axpy } from "./kernels/elementwise";
 export { sigmoid_forward, tanh_forward, relu_forward, step_forward } from "./kernels/activation";
-export { softmax_forward } from "./kernels/softmax";
+export { softmax_forward, log_softmax_forward } from "./kernels/softmax";
 export { row_argmax, count_nonfinite } from "./kernels/reduce";
 // Networks initialise their weights before a model's weights overwrite them.
 export { rng_seed, rng_normal, rng_uniform } from "./kernels/rng";

@@ -158,16 +158,32 @@ function initialShapes(g: Graph, opt?: number[] | Record<string, number[]>): Map
  * Loads an ONNX model from its bytes or a URL. Everything is decoded and validated before anything is
  * allocated in the engine; errors name what is wrong and where (node, operator, opset).
  */
-export async function loadOnnx(source: Uint8Array | ArrayBuffer | URL | string, options: OnnxOptions = {}): Promise<OnnxModel> {
+export function loadOnnx(source: OnnxSource, options: OnnxOptions = {}): Promise<OnnxModel> {
+  return openOnnx(source, options, () => createEngine());
+}
+
+/** Where an ONNX model comes from: its bytes, or a URL (relative strings resolve against the page). */
+export type OnnxSource = Uint8Array | ArrayBuffer | URL | string;
+
+/** {@link loadOnnx} with the engine made by `makeEngine` when none is given (the "simdnet/onnx" entry uses the inference build). */
+export async function openOnnx(source: OnnxSource, options: OnnxOptions, makeEngine: () => Promise<Engine>): Promise<OnnxModel> {
   let bytes: Uint8Array;
   if (source instanceof Uint8Array) bytes = source;
   else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
-  else if (source instanceof URL || typeof source === "string") bytes = await readUrl(new URL(source, typeof location === "undefined" ? undefined : location.href), "the ONNX model", "");
+  else if (source instanceof URL || typeof source === "string") {
+    let url: URL;
+    try {
+      url = source instanceof URL ? source : new URL(source, typeof location === "undefined" ? undefined : location.href);
+    } catch {
+      throw new TypeError(`simdnet: ${JSON.stringify(source)} is not a URL: pass the model's bytes (in Node, readFile's result) or a URL`);
+    }
+    bytes = await readUrl(url, "the ONNX model", "check the model's URL or path");
+  }
   else throw new TypeError("simdnet: loadOnnx takes the model's bytes (Uint8Array / ArrayBuffer) or a URL");
   const graph = buildGraph(decodeModel(bytes));
   const folded = foldBatchNorms(graph);
   const shapes = initialShapes(graph, options.inputShape);
-  const engine = options.engine ?? (await createEngine());
+  const engine = options.engine ?? (await makeEngine());
   return new OnnxModel(engine, graph, shapes, folded, options.maxBytes);
 }
 
