@@ -58,7 +58,11 @@ export function buildGraph(m: ModelProto): Graph {
   };
   for (const t of g.initializers) {
     define(t.name, `an initializer`);
-    consts.set(t.name, tensorValue(t, `initializer "${t.name}"`));
+    // an unsupported element type names the node that reads it, its operator and the opset
+    const user = g.nodes.findIndex((n) => n.inputs.includes(t.name));
+    const where = user < 0 ? `initializer "${t.name}"`
+      : `initializer "${t.name}" (input ${g.nodes[user].inputs.indexOf(t.name)} of node ${user} (${g.nodes[user].opType}${g.nodes[user].name ? ` "${g.nodes[user].name}"` : ""}), opset ${opset})`;
+    consts.set(t.name, tensorValue(t, where));
   }
   const inputs: GraphInput[] = [];
   for (const v of g.inputs) {

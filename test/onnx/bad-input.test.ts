@@ -97,7 +97,7 @@ describe("loadOnnx on bad input", () => {
   });
 
   it("NaN weights name the initializer and the element", async () => {
-    await expectLoadError(relu({ nodes: [node("Add", ["x", "b"], ["y"])], inits: [tensor("b", [4], [0, 1, NaN, 2])] }), /initializer "b": value 2 of \[4\] is NaN/);
+    await expectLoadError(relu({ nodes: [node("Add", ["x", "b"], ["y"])], inits: [tensor("b", [4], [0, 1, NaN, 2])] }), /initializer "b" \(input 1 of node 0 \(Add\), opset 13\): value 2 of \[4\] is NaN/);
   });
 
   it("unsupported types, external data, domains, opsets, operators and attributes", async () => {
@@ -117,5 +117,13 @@ describe("loadOnnx on bad input", () => {
     const url = new URL("../fixtures/onnx/gru/model.onnx", import.meta.url);
     const m = await loadOnnx(url, { engine: await engine() });
     expect(m.inputs[0].name).toBe("x");
+  });
+});
+
+describe("unsupported element types", () => {
+  it("name the node that reads the tensor, its operator and the opset", async () => {
+    const i8 = tensor("w8", [4], [], 3).map((f) => (f[0] === 9 ? [9, new Uint8Array(4)] : f)) as never;
+    await expectLoadError(relu({ nodes: [node("Mul", ["x", "w8"], ["y"])], inits: [i8] }),
+      /initializer "w8" \(input 1 of node 0 \(Mul\), opset 13\): element type int8 is not supported \(float32 for values; int64, int32, bool for shapes and indices\)/);
   });
 });

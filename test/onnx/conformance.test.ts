@@ -21,7 +21,6 @@ const SKIPS: [RegExp, string][] = [
   [/training/, "training mode (BatchNormalization / Dropout with training_mode = 1): inference only"],
   [/^test_dropout_default_mask/, "Dropout's mask output: inference only"],
   [/^test_maxpool_with_argmax/, "MaxPool's Indices output is not supported"],
-  [/^test_(max|min)_(example|one_input)$/, "Max/Min with other than two inputs"],
   [/^test_(greater|less)(_bcast)?$/, "comparisons produce bool tensors at run time: only float32 flows at run time"],
   [/^test_range_float_type_positive_delta$/, "Range on run-time inputs (its output shape depends on values)"],
   [/^test_identity_(opt|sequence)$/, "optional and sequence types"],

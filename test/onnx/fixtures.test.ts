@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeModel } from "../../src/onnx/decode.js";
 import { loadOnnx, type OnnxTensor } from "../../src/onnx/model.js";
+import { createEngine } from "../../src/wasm/engine.js";
 import { engine } from "../helpers.js";
 
 const DIR = join(import.meta.dirname, "..", "fixtures", "onnx");
@@ -57,6 +58,19 @@ describe("ONNX fixtures from PyTorch", () => {
     const kept = await loadOnnx(modelBytes("conv_bn_opset18"), { engine: e });
     expect(kept.foldedBatchNorms).toBe(0);
     e.release(mark);
+  });
+
+  it("runs on a two-thread engine with the same results (the big GEMMs and convolutions split)", async () => {
+    const e = await createEngine({ threads: 2, variant: "plain" });
+    try {
+      for (const name of ["book_cnn", "resnet"]) {
+        const x = json(name, "input.json"), want = json(name, "expected.json");
+        const y = Object.values((await loadOnnx(modelBytes(name), { engine: e, inputShape: x.shape })).run(x))[0];
+        expect(maxAbsDiff(y.data, want.data)).toBeLessThan(1e-4);
+      }
+    } finally {
+      e.dispose();
+    }
   });
 
   it("reuses intermediate buffers by liveness", async () => {

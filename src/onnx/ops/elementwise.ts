@@ -91,8 +91,10 @@ export const ELEMENTWISE: Record<string, Builder> = {
   Mul: binary((x, y) => x * y, "hadamard"),
   Div: binary((x, y) => x / y),
   Pow: binary((x, y) => Math.pow(x, y)),
-  Max: binary(Math.max),
-  Min: binary(Math.min),
+  Max: variadic(Math.max),
+  Min: variadic(Math.min),
+  Sum: variadic((x, y) => x + y),
+  Mean: variadic((x, y) => x + y, true),
   PRelu: binary((x, s) => (x < 0 ? s * x : x)),
 };
 
@@ -103,8 +105,7 @@ export const ELEMENTWISE: Record<string, Builder> = {
 function binary(f: (x: number, y: number) => number, fast?: "axpy" | "hadamard"): Builder {
   return (c) => {
     requireFloat(c, [0, 1]);
-    if (c.node.inputs.length !== 2 && c.node.opType !== "Max" && c.node.opType !== "Min") c.fail("expects two inputs");
-    if (c.node.inputs.length !== 2) c.fail("Max/Min with other than two inputs is not supported");
+    if (c.node.inputs.length !== 2) c.fail("expects two inputs");
     const a = c.input(0).shape;
     let b = c.input(1).shape;
     if (c.opset < 7 && c.attrs.int("broadcast", 0) === 1 && c.node.opType !== "PRelu") {
@@ -144,6 +145,41 @@ function binary(f: (x: number, y: number) => number, fast?: "axpy" | "hadamard")
           }
           const base = zi + r * inner;
           for (let i = 0; i < inner; i++) h[base + i] = f(h[xi + oa + i * ia], h[yi + ob + i * ib]);
+        }
+      },
+    };
+  };
+}
+
+/**
+ * Max / Min / Sum / Mean over one or more inputs, broadcast together: pairwise through {@link binary}'s
+ * loop (out = f(out, x_i)), the first input copied in broadcast; Mean divides at the end.
+ */
+function variadic(f: (x: number, y: number) => number, mean = false): Builder {
+  return (c) => {
+    const k = c.node.inputs.length;
+    if (k < 1) c.fail("needs at least one input");
+    requireFloat(c, Array.from({ length: k }, (_, i) => i));
+    const shapes = c.node.inputs.map((_, i) => c.input(i).shape);
+    const out = shapes.reduce<number[] | null>((a, s) => (a ? broadcastShapes(a, s) : null), []) ?? c.fail(`shapes ${shapes.map((s) => `[${s.join(", ")}]`).join(", ")} do not broadcast`);
+    const n = numel(out), so = stridesOf(out), strides = shapes.map((s) => broadcastStrides(s, out));
+    return {
+      out: [out],
+      run(e, ins, [y]) {
+        const h = e.heapF32, yi = y >> 2;
+        for (let i = 0; i < n; i++) {
+          let acc = 0;
+          for (let j = 0; j < k; j++) {
+            let off = 0, r = i;
+            for (let d = 0; d < so.length; d++) {
+              const q = Math.floor(r / so[d]);
+              r -= q * so[d];
+              off += q * strides[j][d];
+            }
+            const v = h[(ins[j] >> 2) + off];
+            acc = j === 0 ? v : f(acc, v);
+          }
+          h[yi + i] = mean ? acc / k : acc;
         }
       },
     };
