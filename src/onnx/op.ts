@@ -38,6 +38,8 @@ export interface Op {
   scratch?: number;
   /** Inputs consumed at build time (shapes, axes): not uploaded, passed as 0. */
   constInputs?: number[];
+  /** Output 0 is input 0's values under another shape: the planner shares the buffer and skips run() (which copies, for a constant input). */
+  alias?: boolean;
   /** Constants the builder made (a zero bias, a repacked weight): uploaded once, pointers appended to `ins`. */
   extra?: Float32Array[];
   /** Reads ins, writes outs. TS-loop fallbacks index `e.heapF32` at ptr >> 2. */

@@ -76,31 +76,49 @@ function allocatePlan(g: Graph, e: Engine, syms: Map<string, Sym>, pending: { op
   const slots: number[] = [];
   const free: number[] = [];
   const slotOf = new Map<string, number>();
+  // a slot is free once no live tensor maps to it (aliases share one); a graph output's slot never frees
+  const refs: number[] = [];
+  const pinned = new Set<number>();
   const take = (n: number): number => {
     let best = -1;
     for (const s of free) if (slots[s] >= n && (best < 0 || slots[s] < slots[best])) best = s;
     if (best < 0 && free.length) best = free.reduce((a, b) => (slots[a] >= slots[b] ? a : b));
     if (best < 0) {
       slots.push(n);
+      refs.push(1);
       return slots.length - 1;
     }
     free.splice(free.indexOf(best), 1);
     slots[best] = Math.max(slots[best], n);
+    refs[best] = 1;
     return best;
+  };
+  const bind = (name: string, s: number) => {
+    slotOf.set(name, s);
+    if (isOutput.has(name)) pinned.add(s);
   };
   const release = (name: string) => {
     const s = slotOf.get(name);
-    if (s !== undefined && !isOutput.has(name) && !free.includes(s)) free.push(s);
+    if (s !== undefined && --refs[s] === 0 && !pinned.has(s)) free.push(s);
   };
-  for (const inp of g.inputs) slotOf.set(inp.name, take(numel(syms.get(inp.name)!.shape)));
+  for (const inp of g.inputs) bind(inp.name, take(numel(syms.get(inp.name)!.shape)));
   let naive = 0;
+  const aliased = new Set<number>();
   pending.forEach((p, i) => {
-    p.outs.forEach((o, j) => {
-      if (!o) return;
-      const n = numel(p.op.out[j]);
-      naive += n;
-      slotOf.set(o, take(n));
-    });
+    const src = p.ins[0];
+    if (p.op.alias && src && slotOf.has(src) && p.outs[0]) {
+      const s = slotOf.get(src)!;
+      refs[s]++;
+      bind(p.outs[0], s);
+      aliased.add(i);
+    } else {
+      p.outs.forEach((o, j) => {
+        if (!o) return;
+        const n = numel(p.op.out[j]);
+        naive += n;
+        bind(o, take(n));
+      });
+    }
     for (const n of new Set(p.ins)) if (n && slotOf.has(n) && (lastUse.get(n) ?? -1) <= i) release(n);
     for (const o of p.outs) if (o && !lastUse.has(o)) release(o);
   });
@@ -129,7 +147,7 @@ function allocatePlan(g: Graph, e: Engine, syms: Map<string, Sym>, pending: { op
     const ptrs = slots.map((n) => e.alloc(n));
     const ptrOf = (name: string) => ptrs[slotOf.get(name)!];
     for (const v of consts.keys()) consts.set(v, e.allocFrom(v.data));
-    const steps: Step[] = pending.map((p) => ({
+    const steps: Step[] = pending.filter((_, i) => !aliased.has(i)).map((p) => ({
       op: p.op, label: p.label,
       ins: [
         ...p.ins.map((n, j) => {

@@ -31,10 +31,10 @@ const scalar = (make: (c: OpContext) => (x: number) => number): Builder => (c) =
   };
 };
 
-/** Output = input, reshaped (a copy: buffers are not aliased). */
+/** Output = input, reshaped: the planner aliases the buffer (a copy only when the input is a constant). */
 const view = (shapeOf: (c: OpContext, s: number[]) => number[], constInputs: number[] = []): Builder => (c) => {
   const shape = c.input(0).shape, n = numel(shape);
-  return { out: [shapeOf(c, shape)], constInputs, run: (e, [x], [y]) => e.k.copy(y, x, n) };
+  return { out: [shapeOf(c, shape)], constInputs, alias: true, run: (e, [x], [y]) => e.k.copy(y, x, n) };
 };
 
 /** Clip's bounds: attributes before opset 11, optional inputs after. */
