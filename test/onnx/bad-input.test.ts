@@ -127,3 +127,16 @@ describe("unsupported element types", () => {
       /initializer "w8" \(input 1 of node 0 \(Mul\), opset 13\): element type int8 is not supported \(float32 for values; int64, int32, bool for shapes and indices\)/);
   });
 });
+
+describe("re-planning for a new input shape", () => {
+  it("a shape over maxBytes fails clearly and the model keeps running at its old shape", async () => {
+    const e = await engine();
+    const mark = e.mark();
+    const m = loadOnnxSync(relu({ inputs: [valueInfo("x", ["b", 4])], outputs: [valueInfo("y", ["b", 4])] }), e, { maxBytes: 4096 });
+    expect(Array.from(m.run({ shape: [2, 4], data: [1, -1, 2, -2, 3, -3, 4, -4] }).y.data)).toEqual([1, 0, 2, 0, 3, 0, 4, 0]);
+    expect(() => m.run({ shape: [1000, 4], data: new Float32Array(4000) })).toThrow(/needs \d+ bytes .* over the limit of 4096/);
+    expect(m.inputShapes.x).toEqual([2, 4]);
+    expect(Array.from(m.run({ shape: [1, 4], data: [-5, 5, -6, 6] }).y.data)).toEqual([0, 5, 0, 6]);
+    e.release(mark);
+  });
+});

@@ -7,7 +7,7 @@
  */
 import type { Engine, Ptr } from "../../wasm/engine.js";
 import { conv2dForward } from "../../wasm/parallel.js";
-import { numel, requireFloat, type Builder } from "../op.js";
+import { requireFloat, type Builder } from "../op.js";
 import { squareFits, windowOf, type Window } from "./window.js";
 
 export const CONV: Record<string, Builder> = {
@@ -73,6 +73,3 @@ function convLoop(e: Engine, y: Ptr, x: Ptr, w: Ptr, bias: Ptr, B: number, C: nu
     }
   }
 }
-
-/** Elements of a window's output per (batch, channel): used by pools. */
-export const planeOut = (win: Window): number => numel(win.out);
