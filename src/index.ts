@@ -61,3 +61,5 @@ export { serializeSequenceModel, deserializeSequenceModel, type SequenceModelHea
 export { loadOnnx, OnnxModel, DEFAULT_MAX_BYTES, type OnnxTensor, type OnnxInput, type OnnxOptions, type OnnxValueInfo } from "./onnx/model.js";
 export { OnnxFormatError } from "./onnx/protobuf.js";
 export { SUPPORTED_OPS as ONNX_OPERATORS } from "./onnx/plan.js";
+// ONNX export (issue 17): a trained Network or SequenceClassifier as ONNX bytes
+export { saveOnnx, LAYER_TO_ONNX, ONNX_IR_VERSION, type OnnxExportOptions } from "./onnx/export.js";

@@ -1,5 +1,5 @@
 /**
- * The `simdnet` command line: train | eval | predict | tune | slowdown | rnn | onnx. Errors print one clear line (no stack)
+ * The `simdnet` command line: train | eval | predict | tune | slowdown | rnn | onnx inspect | run | export. Errors print one clear line (no stack)
  * and exit with status 2 for bad usage, 1 for failures.
  */
 import { engineFromFlags, helpText, parseFlags } from "./config.js";
@@ -19,8 +19,12 @@ async function main(argv: string[]): Promise<number> {
     await (await import("../rnn/cli.js")).rnnCommand(rest);
     return 0;
   }
-  // ONNX models: simdnet onnx inspect | run (src/cli/onnx.ts)
+  // ONNX: `onnx export` (src/cli/onnx-export.ts); `onnx inspect | run` (src/cli/onnx.ts)
   if (command === "onnx") {
+    if (rest[0] === "export") {
+      await (await import("./onnx-export.js")).onnxExportCommand(rest.slice(1));
+      return 0;
+    }
     await (await import("./onnx.js")).onnxCommand(rest);
     return 0;
   }

@@ -11,7 +11,7 @@ import { loadOnnx, type OnnxInput } from "../onnx/model.js";
 import { isSupported } from "../onnx/plan.js";
 import { createEngine } from "../wasm/engine.js";
 
-const USAGE = "usage: simdnet onnx inspect M.onnx\n       simdnet onnx run --model M.onnx --input x.json [--all] [--variant plain|relaxed]";
+const USAGE = "usage: simdnet onnx inspect M.onnx\n       simdnet onnx run --model M.onnx --input x.json [--all] [--variant plain|relaxed]\n       simdnet onnx export --model M.simdnet --out M.onnx (simdnet onnx export --help)";
 
 /** Runs `simdnet onnx …` with the arguments after "onnx"; `print` receives each output line. */
 export async function onnxCommand(args: string[], print: (line: string) => void = console.log): Promise<void> {
