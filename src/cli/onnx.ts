@@ -22,7 +22,8 @@ export async function onnxCommand(args: string[], print: (line: string) => void 
     print(USAGE);
     return;
   }
-  throw new TypeError(`unknown onnx subcommand ${JSON.stringify(sub)}\n${USAGE}`);
+  // one line: the CLI prints it as the whole error
+  throw new TypeError(`simdnet onnx: unknown subcommand ${JSON.stringify(sub)}; expected: simdnet onnx inspect M.onnx | run --model M.onnx --input x.json | export --model M.simdnet --out M.onnx`);
 }
 
 async function inspect(args: string[], print: (line: string) => void): Promise<void> {

@@ -337,7 +337,7 @@ describe("simdnet onnx export (CLI)", () => {
     await onnxCheck(await readFile(join(dir, "a.onnx")));
     const err = await run(process.execPath, ["--import", "tsx", "src/cli/main.ts", "onnx", "frob"]).catch((e: { code: number; stderr: string }) => e);
     expect((err as { code: number }).code).toBe(2);
-    expect((err as { stderr: string }).stderr.trim()).toMatch(/^simdnet: simdnet onnx: unknown subcommand "frob"; expected: simdnet onnx export --model M\.simdnet --out M\.onnx$/);
+    expect((err as { stderr: string }).stderr.trim()).toMatch(/^simdnet: simdnet onnx: unknown subcommand "frob"; expected: simdnet onnx inspect M\.onnx \| run --model M\.onnx --input x\.json \| export --model M\.simdnet --out M\.onnx$/);
   });
 });
 
