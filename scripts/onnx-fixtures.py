@@ -158,6 +158,20 @@ class ConcatNet(nn.Module):
         return torch.sigmoid(self.fc(torch.flatten(x, 1)))
 
 
+class PadReduceNet(nn.Module):
+    """Pad (zero, reflect, replicate) and ReduceMean / ReduceMax, as x.mean(dim=...) and x.amax export."""
+    def __init__(self):
+        super().__init__()
+        self.c1, self.c2 = nn.Conv2d(2, 4, 3), nn.Conv2d(4, 4, 3)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        x = F.relu(self.c1(F.pad(x, (1, 2, 0, 1))))
+        x = F.relu(self.c2(F.pad(x, (1, 1, 1, 1), mode="reflect")))
+        x = F.pad(x, (0, 1, 1, 0), mode="replicate")
+        return self.fc(torch.cat([x.mean(dim=(2, 3)), x.amax(dim=(2, 3))], dim=1))
+
+
 class GRUClassifier(nn.Module):
     def __init__(self):
         super().__init__()
@@ -234,6 +248,7 @@ def main():
     export("resnet", ResNetish(), torch.randn(2, 3, 12, 12), opset=17)
     export("concat", ConcatNet(), torch.randn(2, 2, 8, 8), opset=14)
     export("gru", GRUClassifier(), torch.randn(2, 7, 6), opset=14)
+    export("pad_reduce", PadReduceNet(), torch.randn(2, 2, 7, 6), opset=13)
     export("lstm", LSTMClassifier(), torch.randn(2, 5, 5), opset=14)
     helper_models(np.random.default_rng(3))
 

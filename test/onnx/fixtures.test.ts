@@ -1,5 +1,5 @@
 // Real models exported from PyTorch 1.13 (scripts/onnx-fixtures.py): MLP, the book's CNN, a BatchNorm CNN,
-// MobileNetV2- and ResNet-style nets, a Concat net, GRU and bidirectional-LSTM classifiers, and
+// MobileNetV2- and ResNet-style nets, a Concat net, a Pad + ReduceMean/Max net, GRU and bidirectional-LSTM classifiers, and
 // onnx.helper-built MatMul+Add (opset 21) and Conv+BatchNormalization (opset 18) graphs. Outputs must
 // be within 1e-4 of PyTorch's, at the exported batch and one example at a time (the batch dim is free).
 import { readFileSync } from "node:fs";
@@ -11,7 +11,7 @@ import { createEngine } from "../../src/wasm/engine.js";
 import { engine } from "../helpers.js";
 
 const DIR = join(import.meta.dirname, "..", "fixtures", "onnx");
-export const FIXTURES = ["mlp", "book_cnn", "bn_cnn", "mobilenetv2", "resnet", "concat", "gru", "lstm", "matmul_mlp_opset21", "conv_bn_opset18"];
+export const FIXTURES = ["mlp", "book_cnn", "bn_cnn", "mobilenetv2", "resnet", "concat", "pad_reduce", "gru", "lstm", "matmul_mlp_opset21", "conv_bn_opset18"];
 
 const json = (name: string, file: string): OnnxTensor => {
   const t = JSON.parse(readFileSync(join(DIR, name, file), "utf8")) as { shape: number[]; data: number[] };

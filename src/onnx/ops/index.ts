@@ -7,5 +7,6 @@ import { LAYOUT } from "./layout.js";
 import { NORM } from "./norm.js";
 import { POOL } from "./pool.js";
 import { RECURRENT } from "./rnn.js";
+import { REDUCE } from "./reduce.js";
 
-export const OPS: Record<string, Builder> = { ...ELEMENTWISE, ...GEMM, ...CONV, ...POOL, ...NORM, ...LAYOUT, ...RECURRENT };
+export const OPS: Record<string, Builder> = { ...ELEMENTWISE, ...GEMM, ...CONV, ...POOL, ...NORM, ...LAYOUT, ...RECURRENT, ...REDUCE };
