@@ -10,7 +10,7 @@ import { loadOnnxSync } from "../../src/onnx/model.js";
 import { OnnxFormatError } from "../../src/onnx/protobuf.js";
 import { engine, RefRng } from "../helpers.js";
 
-const SMALL = ["bn_cnn", "mobilenetv2", "concat", "gru", "lstm", "matmul_mlp_opset21", "conv_bn_opset18"];
+const SMALL = ["bn_cnn", "mobilenetv2", "concat", "pad_reduce", "gru", "lstm", "matmul_mlp_opset21", "conv_bn_opset18"];
 const ITERATIONS = 10_000;
 
 function mutate(src: Uint8Array, rng: RefRng): Uint8Array {
