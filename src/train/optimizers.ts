@@ -6,7 +6,6 @@
  */
 import type { Network } from "../network.js";
 import type { Engine, Ptr } from "../wasm/engine.js";
-import { ranges } from "../wasm/parallel.js";
 import type { TrainableModel } from "./options.js";
 import { Dropout } from "../layers/dropout.js";
 
@@ -151,12 +150,11 @@ export class AdaptiveOptimizer {
     const off = 4 * start;
     const p = this.net.paramPtr + off, g = this.net.gradPtr + off;
     const eps = c.epsilon ?? 1e-8;
-    // elementwise, so split by ranges across the engine's threads when that pays (same bits)
     if (c.name === "adam") {
       const b1 = c.beta1 ?? 0.9, b2 = c.beta2 ?? 0.999;
-      ranges(e, "adam_update", [p, g, this.m + off, this.v + off], N, [lr, l2, l1, b1, b2, eps, 1 / (1 - b1 ** this.t), 1 / (1 - b2 ** this.t)]);
-    } else if (c.name === "rmsprop") ranges(e, "rmsprop_update", [p, g, this.v + off], N, [lr, l2, l1, c.rho ?? 0.9, eps]);
-    else ranges(e, "adagrad_update", [p, g, this.v + off], N, [lr, l2, l1, eps]);
+      e.k.adam_update(p, g, this.m + off, this.v + off, N, lr, l2, l1, b1, b2, eps, 1 / (1 - b1 ** this.t), 1 / (1 - b2 ** this.t));
+    } else if (c.name === "rmsprop") e.k.rmsprop_update(p, g, this.v + off, N, lr, l2, l1, c.rho ?? 0.9, eps);
+    else e.k.adagrad_update(p, g, this.v + off, N, lr, l2, l1, eps);
   }
 
   state(): OptimizerState {

@@ -8,7 +8,6 @@ import type { Network } from "../network.js";
 import type { DataSet } from "../data/dataset.js";
 import { Rng } from "../rng.js";
 import type { Ptr } from "../wasm/engine.js";
-import { ranges } from "../wasm/parallel.js";
 import { checkOptions, type EpochRecord, type History, type SgdOptions, type TrainableModel, type TrainState } from "./options.js";
 import { AdaptiveOptimizer, optimizerConfig } from "./optimizers.js";
 import { createBatchMethod, type BatchMethod } from "./fullbatch.js";
@@ -92,11 +91,11 @@ export class Trainer {
       if (opts.clipNorm) clipByNorm(net, opts.clipNorm);
       // w ← w − η(∇C + (λ/n)w + (λ₁/n)sgn w), biases without decay; with momentum through the velocity
       if (this.adaptive) return this.adaptive.step(this.eta, l2, l1);
-      ranges(e, "sgd_update", [net.paramPtr, net.gradPtr, this.vel], net.numWeights, [this.eta, l2, l1, mu, nesterov]);
+      e.k.sgd_update(net.paramPtr, net.gradPtr, this.vel, net.numWeights, this.eta, l2, l1, mu, nesterov);
       const nb = net.numParams - net.numWeights;
       if (nb > 0) {
         const off = 4 * net.numWeights;
-        ranges(e, "sgd_update", [net.paramPtr + off, net.gradPtr + off, this.vel ? this.vel + off : 0], nb, [this.eta, 0, 0, mu, nesterov]);
+        e.k.sgd_update(net.paramPtr + off, net.gradPtr + off, this.vel ? this.vel + off : 0, nb, this.eta, 0, 0, mu, nesterov);
       }
     };
     for (let i = 0; i < count && this.batchInEpoch < total; i++, this.batchInEpoch++) {
@@ -270,7 +269,7 @@ export class Trainer {
 function clipByNorm(net: Network | TrainableModel, c: number): void {
   const k = net.engine.k;
   const norm = Math.sqrt(k.sum_squares(net.gradPtr, net.numParams));
-  if (norm > c) k.scale(net.gradPtr, net.gradPtr, c / norm, net.numParams);
+  if (norm > c) k.scale(net.gradPtr, net.gradPtr, net.numParams, c / norm);
 }
 
 function now(): number {

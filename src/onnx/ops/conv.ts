@@ -1,12 +1,11 @@
 /**
- * Conv. On the engine's im2col + packed-GEMM kernel (conv2d_forward, split across threads by example)
+ * Conv. On the engine's im2col + packed-GEMM kernel (conv2d_forward, which a threaded engine splits by example)
  * when the shape fits it: 2-D, group 1, square kernel and stride, no dilation, equal top/left pads
  * smaller than the kernel (any bottom/right pad). Everything else (1-D/3-D, groups incl. depthwise,
  * dilation, rectangular kernels, asymmetric begin pads) runs the TS loop below: correct, and marked as
  * the fallback until the `onnxk` branch's grouped/depthwise/dilated kernels land.
  */
 import type { Engine, Ptr } from "../../wasm/engine.js";
-import { conv2dForward } from "../../wasm/parallel.js";
 import { requireFloat, type Builder } from "../op.js";
 import { squareFits, windowOf, type Window } from "./window.js";
 
@@ -30,7 +29,7 @@ export const CONV: Record<string, Builder> = {
       const g = { C, H: win.inp[1], W: win.inp[2], F, k: win.k[1], s: win.s[1], pad: win.pad[1], OH: win.out[1], OW: win.out[2] };
       return {
         out: [out], extra: zeroBias,
-        run: (e, ins, [y]) => conv2dForward(e, y, ins[0], ins[1], bs ? ins[2] : ins[ins.length - 1], B, g),
+        run: (e, ins, [y]) => e.k.conv2d_forward(y, ins[0], ins[1], bs ? ins[2] : ins[ins.length - 1], e.gemmScratch, B, C, g.H, g.W, F, g.k, g.s, g.pad, g.OH, g.OW),
       };
     }
     return {

@@ -5,7 +5,6 @@
  * Unsqueeze).
  */
 import type { Engine, Kernels, Ptr } from "../../wasm/engine.js";
-import { ranges } from "../../wasm/parallel.js";
 import {
   axesArg, broadcastShapes, broadcastStrides, flattenShape, numel, requireFloat, reshapeTarget, squeezeShape, stridesOf, unsqueezeShape,
   type Builder, type OpContext,
@@ -15,7 +14,7 @@ import {
 const kernel = (fn: keyof Kernels): Builder => (c) => {
   requireFloat(c, [0]);
   const shape = c.input(0).shape, n = numel(shape);
-  return { out: [shape], run: (e, [x], [y]) => ranges(e, fn, [y, x], n) };
+  return { out: [shape], run: (e, [x], [y]) => (e.k[fn] as (out: Ptr, inp: Ptr, N: number) => void)(y, x, n) };
 };
 
 /** An activation as a scalar function (TS fallback). */

@@ -1,9 +1,8 @@
 /**
- * Gemm and MatMul on the engine's packed GEMM (src/wasm/parallel.ts splits it across threads).
+ * Gemm and MatMul on the engine's packed GEMM (`e.k.gemm`, which a threaded engine splits: src/wasm/parallel.ts).
  * Gemm: Y = alpha · op(A) · op(B) + beta · C, C broadcast to (M, N). MatMul: numpy matmul semantics
  * (1-D operands promoted, batch dims broadcast); a 2-D right operand folds the batch into M, one call.
  */
-import { gemm } from "../../wasm/parallel.js";
 import { broadcastShapes, broadcastStrides, numel, requireFloat, stridesOf, type Builder } from "../op.js";
 
 export const GEMM: Record<string, Builder> = {
@@ -27,7 +26,7 @@ export const GEMM: Record<string, Builder> = {
           const h = e.heapF32, yi = y >> 2, ci = bias >> 2;
           for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) h[yi + i * N + j] = h[ci + i * st[0] + j * st[1]];
         }
-        gemm(e, y, x, w, M, N, K, tA, tB, alpha, useC ? beta : 0);
+        e.k.gemm(y, x, w, e.gemmScratch, M, N, K, tA, tB, alpha, useC ? beta : 0);
       },
     };
   },
@@ -47,7 +46,7 @@ export const GEMM: Record<string, Builder> = {
     if (b.length === 2 && !dropN) {
       // x (…, M, K) · W (K, N): one GEMM with the batch folded into the rows
       const rows = numel(a.slice(0, -1)) * (nb / Math.max(numel(a.slice(0, -2)), 1));
-      return { out: [out], run: (e, [x, w], [y]) => gemm(e, y, x, w, rows, N, K, 0, 0, 1, 0) };
+      return { out: [out], run: (e, [x, w], [y]) => e.k.gemm(y, x, w, e.gemmScratch, rows, N, K, 0, 0, 1, 0) };
     }
     const sa = broadcastStrides(a.slice(0, -2), batch), sb = broadcastStrides(b.slice(0, -2), batch), so = stridesOf(batch);
     return {
@@ -61,7 +60,7 @@ export const GEMM: Record<string, Builder> = {
             oa += q * sa[d];
             ob += q * sb[d];
           }
-          gemm(e, y + 4 * i * M * N, x + 4 * oa * M * K, w + 4 * ob * K * N, M, N, K, 0, 0, 1, 0);
+          e.k.gemm(y + 4 * i * M * N, x + 4 * oa * M * K, w + 4 * ob * K * N, e.gemmScratch, M, N, K, 0, 0, 1, 0);
         }
       },
     };

@@ -5,7 +5,6 @@
  * fallback until the `onnxk` gate kernels land). Gate orders are ONNX's: LSTM i, o, f, c; GRU z, r, h.
  */
 import type { Engine, Ptr } from "../../wasm/engine.js";
-import { gemm } from "../../wasm/parallel.js";
 import { requireFloat, type Builder, type OpContext } from "../op.js";
 
 type Kind = "RNN" | "GRU" | "LSTM";
@@ -63,7 +62,7 @@ function runRecurrent(e: Engine, sp: Spec, ins: Ptr[], outs: Ptr[], _s: Ptr, [xw
   const [y, yh, yc] = outs;
   for (let d = 0; d < D; d++) {
     // every step's input projection at once: xw (T·B or B·T rows, GH) = X · W_dᵀ
-    gemm(e, xw, x, w + 4 * d * GH * I, T * B, GH, I, 0, 1, 1, 0);
+    e.k.gemm(xw, x, w + 4 * d * GH * I, e.gemmScratch, T * B, GH, I, 0, 1, 1, 0);
     const h = e.heapF32, xwi = xw >> 2, hri = hr >> 2, hsi = hs >> 2, csi = cs >> 2, bi = bias >> 2;
     const f = sp.acts[d * per], g = sp.acts[d * per + 1] ?? f, hAct = sp.acts[d * per + 2] ?? g;
     for (let b = 0; b < B; b++) {
@@ -76,7 +75,7 @@ function runRecurrent(e: Engine, sp: Spec, ins: Ptr[], outs: Ptr[], _s: Ptr, [xw
     const cl = (v: number) => (v > clip ? clip : v < -clip ? -clip : v);
     for (let step = 0; step < T; step++) {
       const t = d === 1 || sp.reverse ? T - 1 - step : step;
-      gemm(e, hr, hs, r + 4 * d * GH * H, B, GH, H, 0, 1, 1, 0); // hr = H_{t-1} · R_dᵀ
+      e.k.gemm(hr, hs, r + 4 * d * GH * H, e.gemmScratch, B, GH, H, 0, 1, 1, 0); // hr = H_{t-1} · R_dᵀ
       for (let b = 0; b < B; b++) {
         const xr = xwi + (layout ? b * T + t : t * B + b) * GH, hrr = hri + b * GH, hb = hsi + b * H, cb = csi + b * H;
         const wb = (k: number) => (bias ? h[bi + d * 2 * GH + k] : 0), rb = (k: number) => (bias ? h[bi + d * 2 * GH + GH + k] : 0);
