@@ -123,7 +123,7 @@ function binary(f: (x: number, y: number) => number, fast?: "axpy" | "hadamard")
         run(e, [x, y], [z]) {
           if (fast === "hadamard") return e.k.hadamard(z, x, y, n);
           e.k.copy(z, x, n);
-          e.k.axpy(z, 1, y, n);
+          e.k.axpy(z, y, n, 1);
         },
       };
     }
