@@ -4,7 +4,8 @@
  * both with a line search satisfying the strong Wolfe conditions. The objective is the mean cost over
  * the whole training set plus the L2/L1 terms, in chunks through the kernels, in a fixed order.
  */
-import type { Network } from "../network.js";
+import { Network } from "../network.js";
+import type { Model } from "../model.js";
 import type { DataSet } from "../data/dataset.js";
 import type { Engine, Ptr } from "../wasm/engine.js";
 import type { Rng } from "../rng.js";
@@ -329,8 +330,9 @@ export interface BatchMethod {
  * The full-batch method a configuration names (null for the per-mini-batch optimizers), over the
  * objective of `data` with L2 λ and L1 λ₁; HF draws its curvature batches from `rng`.
  */
-export function createBatchMethod(net: Network, data: DataSet, config: OptimizerConfig, lambda: number, l1: number, rng: Rng): BatchMethod | null {
+export function createBatchMethod(net: Model, data: DataSet, config: OptimizerConfig, lambda: number, l1: number, rng: Rng): BatchMethod | null {
   if (config.name !== "cg" && config.name !== "lbfgs" && config.name !== "hf") return null;
+  if (!(net instanceof Network)) throw new RangeError(`simdnet: ${config.name} runs on a feed-forward Network only; train sequence models with sgd, momentum or the adaptive optimizers`);
   const obj = new Objective(net, data, lambda, l1);
   if (config.name === "cg") return new NonlinearCG(obj, config);
   if (config.name === "lbfgs") return new LBFGS(obj, config);

@@ -58,7 +58,7 @@ export class Trainer {
     this.vel = o.momentum ? net.engine.alloc(net.numParams) : 0;
     const oc = optimizerConfig(o.optimizer);
     this.adaptive = ["adam", "rmsprop", "adagrad"].includes(oc.name) ? new AdaptiveOptimizer(net, oc) : null;
-    this.method = "layers" in net ? createBatchMethod(net, data, oc, o.lambda ?? 0, o.l1 ?? 0, this.shuffleRng) : null;
+    this.method = createBatchMethod(net, data, oc, o.lambda ?? 0, o.l1 ?? 0, this.shuffleRng);
     this.normSums = o.gradNorms ? new Float64Array(net.params.length) : null;
     this.eta = o.eta;
     this.history = { epochs: [], stopReason: "completed", bestEpoch: -1, bestAccuracy: NaN };
@@ -101,15 +101,8 @@ export class Trainer {
     for (let i = 0; i < count && this.batchInEpoch < total; i++, this.batchInEpoch++) {
       const s = this.batchInEpoch * m;
       const B = Math.min(m, this.n - s);
-      // a sequence model runs its own steps (one per truncated-BPTT window), each ending in step()
-      if ("trainBatch" in net) net.trainBatch(this.data, r.order + 4 * s, B, step, opts);
-      else {
-        const { x, y, lab } = net.buffers;
-        net.residentData(this.data).gather(r.order + 4 * s, B, x, y, lab);
-        net.zeroGrad();
-        net.backwardPtr(net.forwardPtr(x, B, true), y, B);
-        step();
-      }
+      // every model runs its own batch; a sequence model steps once per truncated-BPTT window
+      net.trainBatch(this.data, r.order + 4 * s, B, step, opts);
       opts.onBatch?.({ epoch: this.epoch, batch: this.batchInEpoch, batches: total, examples: s + B });
     }
     this.elapsed += now() - t0;
