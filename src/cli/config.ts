@@ -149,6 +149,7 @@ export function helpText(): string {
     "       simdnet train --ensemble 5 --export-filters f.png --export-misclassified m.png --grad-norms",
     "       simdnet onnx export --model F --out F.onnx [--opset N]   a saved model as ONNX (simdnet onnx export --help)",
     "       simdnet slowdown [--out F.png]  chapter 3's learning slowdown: quadratic vs cross-entropy cost curves",
+    "       simdnet onnx inspect M.onnx | onnx run --model M.onnx --input x.json [--all]   ONNX models",
     "",
     ...rows,
   ].join("\n");

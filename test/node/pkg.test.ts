@@ -75,7 +75,7 @@ afterAll(() => {
 describe("npm pack", () => {
   it("ships ESM, .d.ts, the wasm builds and the CLI, nothing else", () => {
     const files = packed.files.map((f) => f.path);
-    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/simdnet\.js$/, /^dist\/src\/.+\.(js|d\.ts)$/, /^dist\/bundle\/infer\.js$/, /^dist\/build\/simdnet(\.relaxed|\.debug|\.infer|\.infer\.relaxed|\.threads|\.threads\.relaxed)?\.wasm$/, /^dist\/build\/mnist-embedded\.bin$/, /^dist\/build\/english-words\.txt$/];
+    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/simdnet\.js$/, /^dist\/src\/.+\.(js|d\.ts)$/, /^dist\/bundle\/(infer|onnx)\.js$/, /^dist\/build\/simdnet(\.relaxed|\.debug|\.infer|\.infer\.relaxed|\.threads|\.threads\.relaxed)?\.wasm$/, /^dist\/build\/mnist-embedded\.bin$/, /^dist\/build\/english-words\.txt$/];
     expect(files.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
     for (const f of ["dist/src/index.js", "dist/src/index.d.ts", "dist/src/infer.js", "dist/src/infer.d.ts", "dist/src/node.js", "dist/bundle/infer.js", "bin/simdnet.js", "dist/build/simdnet.infer.wasm", "dist/build/simdnet.relaxed.wasm", "dist/build/mnist-embedded.bin", "dist/build/english-words.txt"]) {
       expect(files).toContain(f);
