@@ -1,9 +1,9 @@
 /**
  * Conv. On the engine's im2col + packed-GEMM kernel (conv2d_forward, which a threaded engine splits by example)
  * when the shape fits it: 2-D, group 1, square kernel and stride, no dilation, equal top/left pads
- * smaller than the kernel (any bottom/right pad). Everything else (1-D/3-D, groups incl. depthwise,
- * dilation, rectangular kernels, asymmetric begin pads) runs the TS loop below: correct, and marked as
- * the fallback until the `onnxk` branch's grouped/depthwise/dilated kernels land.
+ * smaller than the kernel (any bottom/right pad). Other 1-D/2-D convolutions: depthwise (group = C = F) on
+ * dwconv2d_forward; grouped, dilated, rectangular or asymmetrically padded ones as im2col2d_forward per
+ * image and group plus a GEMM. 3-D convolutions run the TS loop below (the fallback).
  */
 import type { Engine, Ptr } from "../../wasm/engine.js";
 import { requireFloat, type Builder } from "../op.js";
@@ -30,6 +30,31 @@ export const CONV: Record<string, Builder> = {
       return {
         out: [out], extra: zeroBias,
         run: (e, ins, [y]) => e.k.conv2d_forward(y, ins[0], ins[1], bs ? ins[2] : ins[ins.length - 1], e.gemmScratch, B, C, g.H, g.W, F, g.k, g.s, g.pad, g.OH, g.OW),
+      };
+    }
+    if (win.rank <= 2) {
+      const H = win.inp[1], W = win.inp[2], kh = win.k[1], kw = win.k[2], sh = win.s[1], sw = win.s[2];
+      const pt = win.pad[1], pl = win.pad[2], dh = win.d[1], dw = win.d[2], OH = win.out[1], OW = win.out[2];
+      if (group === C && F === C) {
+        return {
+          out: [out], extra: zeroBias,
+          run: (e, ins, [y]) => e.k.dwconv2d_forward(y, ins[0], ins[1], bs ? ins[2] : ins[ins.length - 1], B, C, H, W, OH, OW, kh, kw, sh, sw, pt, pl, dh, dw),
+        };
+      }
+      // per image and group: im2col (Cg·kh·kw, OH·OW), then W_g (Fg, Cg·kh·kw) · col onto the bias-filled rows
+      const Cg = C / group, Fg = F / group, Kg = Cg * kh * kw, P = OH * OW;
+      return {
+        out: [out], extra: zeroBias, scratch: Kg * P,
+        run(e, ins, [y], col) {
+          const bias = (bs ? ins[2] : ins[ins.length - 1]) >> 2;
+          for (let b = 0; b < B; b++) {
+            for (let f = 0; f < F; f++) e.k.fill(y + 4 * (b * F + f) * P, P, e.heapF32[bias + f]);
+            for (let g = 0; g < group; g++) {
+              e.k.im2col2d_forward(col, ins[0] + 4 * (b * C + g * Cg) * H * W, Cg, H, W, OH, OW, kh, kw, sh, sw, pt, pl, dh, dw);
+              e.k.gemm(y + 4 * (b * F + g * Fg) * P, ins[1] + 4 * g * Fg * Kg, col, e.gemmScratch, Fg, P, Kg, 0, 0, 1, 1);
+            }
+          }
+        },
       };
     }
     return {
