@@ -1,7 +1,8 @@
 /**
  * Pooling: MaxPool and LpPool (p = 2, the book's L2 pooling) on the engine's kernels when the window
- * is 2-D, square, unpadded and undilated; AveragePool, padded / ceil_mode / dilated / 1-D / 3-D windows
- * and the global pools as TS loops (the fallback until the `onnxk` pooling kernels land).
+ * is 2-D, square, unpadded and undilated; 1-D / 2-D AveragePool (any pads, ceil_mode, count_include_pad)
+ * on avgpool2d_forward; GlobalAveragePool / GlobalMaxPool on global_avgpool / global_maxpool. Padded,
+ * ceil_mode or dilated MaxPool/LpPool, 3-D windows and GlobalLpPool run TS loops (the fallback: no kernel fits).
  */
 import type { Engine, Ptr } from "../../wasm/engine.js";
 import { numel, requireFloat, type Builder, type OpContext } from "../op.js";
@@ -30,6 +31,11 @@ function pool(kind: Kind): Builder {
     }
     if (plain && kind === "lp" && p === 2) {
       return { out: [out], run: (e, [xp], [y]) => e.k.l2pool2d_forward(y, xp, N, H, W, k, s) };
+    }
+    if (kind === "avg" && win.rank <= 2) {
+      const [kh, kw] = win.k.slice(1), [sh, sw] = win.s.slice(1), [pt, pl] = win.pad.slice(1), [pb, pr] = win.padEnd.slice(1);
+      const OH = win.out[1], OW = win.out[2], cip = includePad ? 1 : 0;
+      return { out: [out], run: (e, [xp], [y]) => e.k.avgpool2d_forward(y, xp, N, H, W, OH, OW, kh, kw, sh, sw, pt, pl, pb, pr, cip) };
     }
     return { out: [out], run: (e, [xp], [y]) => poolLoop(e, y, xp, N, win, kind, p, includePad) };
   };
@@ -78,8 +84,11 @@ function global(kind: Kind): Builder {
     const p = kind === "lp" ? c.attrs.int("p", 2) : 0;
     if (kind === "lp" && p !== 2) c.fail(`GlobalLpPool p = ${p} is not supported (p = 2)`);
     const N = x[0] * x[1], P = numel(x.slice(2));
+    const out = [[x[0], x[1], ...x.slice(2).map(() => 1)]];
+    if (kind === "avg" && P >= 1) return { out, run: (e, [xp], [y]) => e.k.global_avgpool_forward(y, xp, N, P) };
+    if (kind === "max" && P >= 1) return { out, scratch: N, run: (e, [xp], [y], arg) => e.k.global_maxpool_forward(y, arg, xp, N, P) };
     return {
-      out: [[x[0], x[1], ...x.slice(2).map(() => 1)]],
+      out,
       run(e, [xp], [y]) {
         const h = e.heapF32, xi = xp >> 2, yi = y >> 2;
         for (let n = 0; n < N; n++) {
