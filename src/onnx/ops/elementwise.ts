@@ -1,7 +1,7 @@
 /**
- * Elementwise operators: activations (Relu, Sigmoid, Tanh on the engine's SIMD kernels; the others TS
- * loops over the memory view until the `onnxk` kernels land), binary arithmetic with numpy
- * broadcasting, and the copy-only reshapes (Identity, Dropout at inference, Flatten, Reshape, Squeeze,
+ * Elementwise operators: activations (Relu, Sigmoid, Tanh, LeakyRelu, Elu, HardSigmoid, HardSwish, Clip,
+ * Gelu, PRelu on the engine's SIMD kernels; the rest TS loops over the memory view), binary arithmetic
+ * with numpy broadcasting (Add/Sub/Mul/Div on the broadcast kernels up to 4 merged axes), and the copy-only reshapes (Identity, Dropout at inference, Flatten, Reshape, Squeeze,
  * Unsqueeze).
  */
 import type { Engine, Kernels, Ptr } from "../../wasm/engine.js";
@@ -15,6 +15,13 @@ const kernel = (fn: keyof Kernels): Builder => (c) => {
   requireFloat(c, [0]);
   const shape = c.input(0).shape, n = numel(shape);
   return { out: [shape], run: (e, [x], [y]) => (e.k[fn] as (out: Ptr, inp: Ptr, N: number) => void)(y, x, n) };
+};
+
+/** An activation on a SIMD kernel with scalar attributes: `make` reads them and returns the call. */
+const scaled = (make: (c: OpContext, n: number) => (e: Engine, x: Ptr, y: Ptr) => void): Builder => (c) => {
+  requireFloat(c, [0]);
+  const shape = c.input(0).shape, f = make(c, numel(shape));
+  return { out: [shape], run: (e, [x], [y]) => f(e, x, y) };
 };
 
 /** An activation as a scalar function (TS fallback). */
@@ -49,17 +56,22 @@ export const ELEMENTWISE: Record<string, Builder> = {
   Relu: kernel("relu_forward"),
   Sigmoid: kernel("sigmoid_forward"),
   Tanh: kernel("tanh_forward"),
-  LeakyRelu: scalar((c) => { const a = f32(c.attrs.float("alpha", 0.01)); return (x) => (x < 0 ? a * x : x); }),
-  Elu: scalar((c) => { const a = c.attrs.float("alpha", 1); return (x) => (x < 0 ? a * Math.expm1(x) : x); }),
+  LeakyRelu: scaled((c, n) => { const a = c.attrs.float("alpha", 0.01); return (e, x, y) => e.k.leaky_relu_forward(y, x, n, a); }),
+  Elu: scaled((c, n) => { const a = c.attrs.float("alpha", 1); return (e, x, y) => e.k.elu_forward(y, x, n, a); }),
   Selu: scalar((c) => {
     const a = c.attrs.float("alpha", 1.67326319217681884765625), g = c.attrs.float("gamma", 1.05070102214813232421875);
     return (x) => (x <= 0 ? g * a * Math.expm1(x) : g * x);
   }),
-  HardSigmoid: scalar((c) => {
+  HardSigmoid: scaled((c, n) => {
     const a = c.attrs.float("alpha", 0.2), b = c.attrs.float("beta", 0.5);
-    return (x) => Math.max(0, Math.min(1, a * x + b));
+    return (e, x, y) => e.k.hard_sigmoid_forward(y, x, n, a, b);
   }),
-  HardSwish: scalar(() => (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5))),
+  HardSwish: kernel("hard_swish_forward"),
+  Gelu: scaled((c, n) => {
+    const approx = c.attrs.string("approximate", "none");
+    if (approx !== "none" && approx !== "tanh") c.fail(`approximate ${JSON.stringify(approx)} is not one of "none", "tanh"`);
+    return approx === "tanh" ? (e, x, y) => e.k.gelu_tanh_forward(y, x, n) : (e, x, y) => e.k.gelu_forward(y, x, n);
+  }),
   Softplus: scalar(() => (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))),
   Softsign: scalar(() => (x) => x / (1 + Math.abs(x))),
   Abs: scalar(() => Math.abs),
@@ -72,7 +84,7 @@ export const ELEMENTWISE: Record<string, Builder> = {
   Ceil: scalar(() => Math.ceil),
   Clip: (c) => {
     const [lo, hi] = clipBounds(c);
-    return { ...scalar(() => (x) => Math.min(Math.max(x, lo), hi))(c), constInputs: [1, 2] };
+    return { ...scaled((_c, n) => (e, x, y) => e.k.clip_forward(y, x, n, lo, hi))(c), constInputs: [1, 2] };
   },
   Identity: view((_c, s) => s),
   Dropout: (c) => {
@@ -85,10 +97,10 @@ export const ELEMENTWISE: Record<string, Builder> = {
   Reshape: view((c, s) => reshapeTarget(c, s, c.constant(1, "shape").data, c.attrs.int("allowzero", 0) === 1), [1]),
   Squeeze: view((c, s) => squeezeShape(c, s, axesArg(c, 1)), [1]),
   Unsqueeze: view((c, s) => unsqueezeShape(c, s, axesArg(c, 1)), [1]),
-  Add: binary((x, y) => x + y, "axpy"),
-  Sub: binary((x, y) => x - y),
-  Mul: binary((x, y) => x * y, "hadamard"),
-  Div: binary((x, y) => x / y),
+  Add: binary((x, y) => x + y, undefined, "add_broadcast_forward"),
+  Sub: binary((x, y) => x - y, undefined, "sub_broadcast_forward"),
+  Mul: binary((x, y) => x * y, "hadamard", "mul_broadcast_forward"),
+  Div: binary((x, y) => x / y, undefined, "div_broadcast_forward"),
   Pow: binary((x, y) => Math.pow(x, y)),
   Max: variadic(Math.max),
   Min: variadic(Math.min),
@@ -99,9 +111,9 @@ export const ELEMENTWISE: Record<string, Builder> = {
 
 /**
  * out = f(a, b) broadcast numpy-style (and the legacy `broadcast`/`axis` attributes before opset 7).
- * Same-shape Add and Mul use the SIMD kernels; everything else is the TS loop.
+ * Same-shape Mul uses hadamard; Add/Sub/Mul/Div the broadcast kernels (PRelu prelu_forward when the slope is per channel); else the TS loop.
  */
-function binary(f: (x: number, y: number) => number, fast?: "axpy" | "hadamard"): Builder {
+function binary(f: (x: number, y: number) => number, fast?: "axpy" | "hadamard", bk?: BroadcastKernel): Builder {
   return (c) => {
     requireFloat(c, [0, 1]);
     if (c.node.inputs.length !== 2) c.fail("expects two inputs");
@@ -128,6 +140,14 @@ function binary(f: (x: number, y: number) => number, fast?: "axpy" | "hadamard")
       };
     }
     const sa = broadcastStrides(a, out), sb = broadcastStrides(b, out);
+    if (c.node.opType === "PRelu" && out.join() === a.join()) {
+      // slope per channel (axis 1) or a single value: prelu_forward over (B, C, HW)
+      const C = sb.every((v) => v === 0) ? 1 : out.length >= 2 && sb.every((v, i) => i === 1 || v === 0) ? out[1] : 0;
+      const B = C === 1 ? 1 : out[0], HW = n / Math.max(B * C, 1);
+      if (C && n > 0) return { out: [out], run: (e, [x, y], [z]) => e.k.prelu_forward(z, x, y, B, C, HW) };
+    }
+    const m = bk && n > 0 ? mergeAxes(out, sa, sb) : null;
+    if (bk && m) return { out: [out], run: (e, [x, y], [z]) => e.k[bk](z, x, y, ...m) };
     const inner = out[out.length - 1] ?? 1, ia = sa[sa.length - 1] ?? 0, ib = sb[sb.length - 1] ?? 0;
     const rows = n / Math.max(inner, 1), so = stridesOf(out.slice(0, -1));
     return {
@@ -148,6 +168,38 @@ function binary(f: (x: number, y: number) => number, fast?: "axpy" | "hadamard")
       },
     };
   };
+}
+
+type BroadcastKernel = "add_broadcast_forward" | "sub_broadcast_forward" | "mul_broadcast_forward" | "div_broadcast_forward";
+type Merged = [number, number, number, number, number, number, number, number, number, number, number, number];
+
+/**
+ * The broadcast kernels' 4-D form of out's shape with a's and b's element strides: size-1 axes dropped,
+ * neighbours merged where both operands step through them as one (so the innermost axis is as long as it
+ * can be), padded in front to 4 axes. Null when more than 4 axes remain (the TS loop then runs).
+ */
+export function mergeAxes(out: readonly number[], sa: readonly number[], sb: readonly number[]): Merged | null {
+  const d: number[] = [], a: number[] = [], b: number[] = [];
+  out.forEach((n, i) => {
+    if (n === 1) return;
+    const k = d.length - 1;
+    if (k >= 0 && a[k] === sa[i] * n && b[k] === sb[i] * n) {
+      d[k] *= n;
+      a[k] = sa[i];
+      b[k] = sb[i];
+    } else {
+      d.push(n);
+      a.push(sa[i]);
+      b.push(sb[i]);
+    }
+  });
+  if (d.length > 4) return null;
+  while (d.length < 4) {
+    d.unshift(1);
+    a.unshift(0);
+    b.unshift(0);
+  }
+  return [...d, ...a, ...b] as Merged;
 }
 
 /**
