@@ -1,6 +1,6 @@
 /**
- * Data movement at run time: Concat (block copies on the `copy` kernel), Transpose and Split (TS loops
- * until the `onnxk` transpose kernel lands). When all inputs are constants these fold at load instead
+ * Data movement at run time on the strided_copy kernel: Concat and Split (one block copy per input /
+ * output), Transpose (its axes merged to at most 4; a TS loop beyond that). When all inputs are constants these fold at load instead
  * (src/onnx/fold.ts).
  */
 import { permOf } from "../fold.js";
@@ -22,7 +22,7 @@ export const LAYOUT: Record<string, Builder> = {
       run(e, ins, [y]) {
         let off = 0;
         ins.forEach((x, j) => {
-          for (let o = 0; o < outer; o++) e.k.copy(y + 4 * (o * total + off), x + 4 * o * widths[j], widths[j]);
+          if (outer && widths[j]) e.k.strided_copy(y + 4 * off, x, 1, 1, outer, widths[j], 0, 0, total, 1, 0, 0, widths[j], 1);
           off += widths[j];
         });
       },
@@ -32,6 +32,8 @@ export const LAYOUT: Record<string, Builder> = {
   Transpose(c) {
     const x = c.input(0).shape, perm = permOf(c, x.length), out = perm.map((p) => x[p]);
     const si = stridesOf(x), st = perm.map((p) => si[p]), n = numel(x);
+    const m = n ? mergedCopy(out, st) : null;
+    if (m) return { out: [out], run: (e, [xp], [y]) => e.k.strided_copy(y, xp, ...m) };
     const inner = out[out.length - 1] ?? 1, innerStride = st[st.length - 1] ?? 1, so = stridesOf(out.slice(0, -1));
     return {
       out: [out],
@@ -65,10 +67,39 @@ export const LAYOUT: Record<string, Builder> = {
         let off = 0;
         outs.forEach((y, j) => {
           const w = sizes![j] * inner;
-          if (y) for (let o = 0; o < outer; o++) e.k.copy(y + 4 * o * w, xp + 4 * (o * total + off), w);
+          if (y && outer && w) e.k.strided_copy(y, xp + 4 * off, 1, 1, outer, w, 0, 0, w, 1, 0, 0, total, 1);
           off += w;
         });
       },
     };
   },
 };
+
+type Copy = [number, number, number, number, number, number, number, number, number, number, number, number];
+
+/**
+ * strided_copy's arguments for a contiguous `out` read from the input at element strides `st`: size-1
+ * axes dropped, neighbours merged where the input steps through them as one, padded in front to 4 axes;
+ * null when more than 4 remain.
+ */
+function mergedCopy(out: readonly number[], st: readonly number[]): Copy | null {
+  const d: number[] = [], s: number[] = [];
+  out.forEach((n, i) => {
+    if (n === 1) return;
+    const k = d.length - 1;
+    if (k >= 0 && s[k] === st[i] * n) {
+      d[k] *= n;
+      s[k] = st[i];
+    } else {
+      d.push(n);
+      s.push(st[i]);
+    }
+  });
+  if (d.length > 4) return null;
+  while (d.length < 4) {
+    d.unshift(1);
+    s.unshift(0);
+  }
+  const os = stridesOf(d);
+  return [...d, ...os, ...s] as Copy;
+}

@@ -1,7 +1,7 @@
 /**
  * BatchNormalization at inference (a per-channel affine y = a·x + b with a = scale / √(var + ε),
  * b = B − mean·a; src/onnx/rewrite.ts folds it into a preceding Conv or Gemm when it can, so this runs
- * only when it cannot), and Softmax / LogSoftmax along any axis (the engine's row kernels when the axis
+ * only when it cannot; channel_affine_forward), and Softmax / LogSoftmax along any axis (the engine's row kernels when the axis
  * is innermost, else a TS loop).
  */
 import { axisOf, numel, requireFloat, type Builder } from "../op.js";
@@ -63,15 +63,7 @@ export const NORM: Record<string, Builder> = {
     const P = numel(x.slice(2)), B = x[0];
     return {
       out: [x], constInputs: [1, 2, 3, 4], extra: [a, b],
-      run(e, ins, [y]) {
-        const h = e.heapF32, xi = ins[0] >> 2, yi = y >> 2, ai = ins[5] >> 2, bi = ins[6] >> 2;
-        for (let n = 0; n < B; n++) {
-          for (let ch = 0; ch < C; ch++) {
-            const av = h[ai + ch], bv = h[bi + ch], o = (n * C + ch) * P;
-            for (let p = 0; p < P; p++) h[yi + o + p] = av * h[xi + o + p] + bv;
-          }
-        }
-      },
+      run: (e, ins, [y]) => e.k.channel_affine_forward(y, ins[0], ins[5], ins[6], B, C, P),
     };
   },
   Softmax: softmax(false),
