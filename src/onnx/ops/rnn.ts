@@ -1,8 +1,9 @@
 /**
  * RNN, GRU (both linear_before_reset values) and LSTM (peepholes, input/recurrent biases, initial states,
  * layouts 0 and 1, forward / reverse / bidirectional), forward only. Per direction the input projection
- * X·Wᵀ is one GEMM over all steps, each step's H·Rᵀ another; the gate arithmetic is a TS loop (the
- * fallback until the `onnxk` gate kernels land). Gate orders are ONNX's: LSTM i, o, f, c; GRU z, r, h.
+ * X·Wᵀ is one GEMM over all steps, each step's H·Rᵀ another; GRU / LSTM gate arithmetic on the gate
+ * kernels (lstm_cell_forward, gru_gates_forward + gru_cell_forward) with the default activations, no
+ * clip and no peepholes; RNN and the other cases run a TS loop (the fallback). Gate orders are ONNX's: LSTM i, o, f, c; GRU z, r, h.
  */
 import type { Engine, Ptr } from "../../wasm/engine.js";
 import { requireFloat, type Builder, type OpContext } from "../op.js";
@@ -44,19 +45,52 @@ function recurrent(kind: Kind): Builder {
     const clip = c.attrs.has("clip") ? c.attrs.float("clip", 0) : Infinity;
     const lbr = c.attrs.int("linear_before_reset", 0) === 1;
     const yShape = layout ? [B, T, D, H] : [T, D, B, H];
-    const GH = G * H, xw = 0, hr = T * B * GH, hs = hr + B * GH, cs = hs + B * H;
-    const spec: Spec = { reverse: dir === "reverse", kind, T, B, I, H, D, layout, acts, per, clip, lbr };
+    const GH = G * H, xw = 0, hr = T * B * GH, hs = hr + B * GH, cs = hs + B * H, act = cs + B * H, rh = act + B * GH, xg = rh + B * H;
+    // the gate kernels: default activations, no clip, no peepholes (absent or constant zeros)
+    const peep = c.ins[7], fast = kind !== "RNN" && clip === Infinity && names.join() === [...DEFAULT_ACTS[kind], ...(D === 2 ? DEFAULT_ACTS[kind] : [])].join() &&
+      (!peep || (peep.value !== undefined && Array.from(peep.value.data).every((v) => v === 0)));
+    const spec: Spec = { reverse: dir === "reverse", kind, T, B, I, H, D, layout, acts, per, clip, lbr, fast };
     return {
       out: kind === "LSTM" ? [yShape, hShape, hShape] : [yShape, hShape],
-      scratch: cs + B * H, constInputs: [4],
-      run: (e, ins, outs, s) => runRecurrent(e, spec, ins, outs, s, [xw, hr, hs, cs].map((o) => s + 4 * o)),
+      scratch: xg + B * GH, constInputs: [4],
+      run: (e, ins, outs, s) => runRecurrent(e, spec, ins, outs, s, [xw, hr, hs, cs, act, rh, xg].map((o) => s + 4 * o)),
     };
   };
 }
 
-interface Spec { reverse: boolean; kind: Kind; T: number; B: number; I: number; H: number; D: number; layout: number; acts: ((x: number) => number)[]; per: number; clip: number; lbr: boolean }
+interface Spec { reverse: boolean; kind: Kind; T: number; B: number; I: number; H: number; D: number; layout: number; acts: ((x: number) => number)[]; per: number; clip: number; lbr: boolean; fast: boolean }
 
-function runRecurrent(e: Engine, sp: Spec, ins: Ptr[], outs: Ptr[], _s: Ptr, [xw, hr, hs, cs]: Ptr[]): void {
+/**
+ * One GRU / LSTM step on the gate kernels. xw holds X·Wᵀ with Wb (and Rb, except GRU's with
+ * linear_before_reset = 1) added; R_d is direction d's recurrent weight, Rb its recurrent bias (0: none).
+ */
+function kernelStep(e: Engine, sp: Spec, t: number, Rd: Ptr, Rb: Ptr, [xw, hr, hs, cs, act, rh, xg]: Ptr[]): void {
+  const { kind, T, B, H, layout } = sp, GH = (kind === "LSTM" ? 4 : 3) * H;
+  // this step's rows of xw: contiguous (layout 0) or every T-th row (layout 1)
+  const x0 = xw + 4 * (layout ? t : t * B) * GH, rowStride = layout ? T * GH : GH;
+  if (kind === "LSTM") {
+    e.k.strided_copy(hr, x0, 1, 1, B, GH, 0, 0, GH, 1, 0, 0, rowStride, 1);
+    e.k.gemm(hr, hs, Rd, e.gemmScratch, B, GH, H, 0, 1, 1, 1); // gates = xw_t + H_{t-1} · R_dᵀ
+    e.k.lstm_cell_forward(hs, cs, hr, hr, cs, B, H, 0, 1, 2, 3); // ONNX iofc
+    return;
+  }
+  const xt = layout ? xg : x0;
+  if (layout) e.k.strided_copy(xg, x0, 1, 1, B, GH, 0, 0, GH, 1, 0, 0, rowStride, 1);
+  e.k.gemm(hr, hs, Rd, e.gemmScratch, B, GH, H, 0, 1, 1, 0); // hg = H_{t-1} · R_dᵀ
+  if (sp.lbr) {
+    if (Rb) e.k.bias_add(hr, Rb, B, GH);
+    e.k.gru_gates_forward(act, 0, xt, hr, hs, B, H, 0, 1);
+  } else {
+    // hg's h block becomes (r ⊙ H_{t-1}) · R_hᵀ (its bias is in xw)
+    e.k.gru_gates_forward(act, rh, xt, hr, hs, B, H, 0, 1);
+    e.k.gemm(cs, rh, Rd + 4 * 2 * H * H, e.gemmScratch, B, H, H, 0, 1, 1, 0);
+    e.k.strided_copy(hr + 4 * 2 * H, cs, 1, 1, B, H, 0, 0, GH, 1, 0, 0, H, 1);
+  }
+  e.k.gru_cell_forward(hs, act, xt, hr, hs, B, H, 0, 1, 2, sp.lbr ? 1 : 0);
+}
+
+function runRecurrent(e: Engine, sp: Spec, ins: Ptr[], outs: Ptr[], _s: Ptr, bufs: Ptr[]): void {
+  const [xw, hr, hs, cs] = bufs;
   const { kind, T, B, I, H, D, layout, per, clip, lbr } = sp;
   const G = GATES[kind], GH = G * H, [x, w, r, bias, , h0, c0, peep] = ins;
   const [y, yh, yc] = outs;
@@ -73,45 +107,54 @@ function runRecurrent(e: Engine, sp: Spec, ins: Ptr[], outs: Ptr[], _s: Ptr, [xw
       }
     }
     const cl = (v: number) => (v > clip ? clip : v < -clip ? -clip : v);
+    if (sp.fast && bias) {
+      const wb = bias + 4 * d * 2 * GH;
+      e.k.bias_add(xw, wb, T * B, GH);
+      if (!(kind === "GRU" && lbr)) e.k.bias_add(xw, wb + 4 * GH, T * B, GH);
+    }
     for (let step = 0; step < T; step++) {
       const t = d === 1 || sp.reverse ? T - 1 - step : step;
-      e.k.gemm(hr, hs, r + 4 * d * GH * H, e.gemmScratch, B, GH, H, 0, 1, 1, 0); // hr = H_{t-1} · R_dᵀ
-      for (let b = 0; b < B; b++) {
-        const xr = xwi + (layout ? b * T + t : t * B + b) * GH, hrr = hri + b * GH, hb = hsi + b * H, cb = csi + b * H;
-        const wb = (k: number) => (bias ? h[bi + d * 2 * GH + k] : 0), rb = (k: number) => (bias ? h[bi + d * 2 * GH + GH + k] : 0);
-        for (let j = 0; j < H; j++) {
-          if (kind === "RNN") {
-            h[hb + j] = f(cl(h[xr + j] + h[hrr + j] + wb(j) + rb(j)));
-          } else if (kind === "GRU") {
-            const z = f(cl(h[xr + j] + h[hrr + j] + wb(j) + rb(j)));
-            const rr = f(cl(h[xr + H + j] + h[hrr + H + j] + wb(H + j) + rb(H + j)));
-            // linear_before_reset = 0 needs (r ⊙ H_{t-1}) · R_hᵀ: stash r, finish below
-            if (lbr) h[xr + 2 * H + j] = g(cl(h[xr + 2 * H + j] + wb(2 * H + j) + rr * (h[hrr + 2 * H + j] + rb(2 * H + j))));
-            h[hrr + j] = z;
-            h[hrr + H + j] = rr;
-          } else {
-            const p = (k: number) => (peep ? h[(peep >> 2) + d * 3 * H + k * H + j] : 0), cprev = h[cb + j];
-            const ig = f(cl(h[xr + j] + h[hrr + j] + wb(j) + rb(j) + p(0) * cprev));
-            const fg = f(cl(h[xr + 2 * H + j] + h[hrr + 2 * H + j] + wb(2 * H + j) + rb(2 * H + j) + p(2) * cprev));
-            const cc = g(cl(h[xr + 3 * H + j] + h[hrr + 3 * H + j] + wb(3 * H + j) + rb(3 * H + j)));
-            const cn = fg * cprev + ig * cc;
-            const og = f(cl(h[xr + H + j] + h[hrr + H + j] + wb(H + j) + rb(H + j) + p(1) * cn));
-            h[cb + j] = cn;
-            h[hrr + j] = og * hAct(cn); // new H, copied in after every unit of this row used the old one
-          }
-        }
-        if (kind === "LSTM") for (let j = 0; j < H; j++) h[hb + j] = h[hrr + j];
-        if (kind === "GRU") {
-          if (!lbr) {
-            // ĥ = g(x W_hᵀ + (r ⊙ H_{t-1}) R_hᵀ + Rb_h + Wb_h), one dot product per unit
-            const rh = r + 4 * (d * GH * H + 2 * H * H);
-            for (let j = 0; j < H; j++) {
-              let acc = 0;
-              for (let k = 0; k < H; k++) acc += h[(rh >> 2) + j * H + k] * h[hrr + H + k] * h[hb + k];
-              h[xr + 2 * H + j] = g(cl(h[xr + 2 * H + j] + acc + wb(2 * H + j) + rb(2 * H + j)));
+      if (sp.fast) {
+        kernelStep(e, sp, t, r + 4 * d * GH * H, bias && kind === "GRU" && lbr ? bias + 4 * (d * 2 * GH + GH) : 0, bufs);
+      } else {
+        e.k.gemm(hr, hs, r + 4 * d * GH * H, e.gemmScratch, B, GH, H, 0, 1, 1, 0); // hr = H_{t-1} · R_dᵀ
+        for (let b = 0; b < B; b++) {
+          const xr = xwi + (layout ? b * T + t : t * B + b) * GH, hrr = hri + b * GH, hb = hsi + b * H, cb = csi + b * H;
+          const wb = (k: number) => (bias ? h[bi + d * 2 * GH + k] : 0), rb = (k: number) => (bias ? h[bi + d * 2 * GH + GH + k] : 0);
+          for (let j = 0; j < H; j++) {
+            if (kind === "RNN") {
+              h[hb + j] = f(cl(h[xr + j] + h[hrr + j] + wb(j) + rb(j)));
+            } else if (kind === "GRU") {
+              const z = f(cl(h[xr + j] + h[hrr + j] + wb(j) + rb(j)));
+              const rr = f(cl(h[xr + H + j] + h[hrr + H + j] + wb(H + j) + rb(H + j)));
+              // linear_before_reset = 0 needs (r ⊙ H_{t-1}) · R_hᵀ: stash r, finish below
+              if (lbr) h[xr + 2 * H + j] = g(cl(h[xr + 2 * H + j] + wb(2 * H + j) + rr * (h[hrr + 2 * H + j] + rb(2 * H + j))));
+              h[hrr + j] = z;
+              h[hrr + H + j] = rr;
+            } else {
+              const p = (k: number) => (peep ? h[(peep >> 2) + d * 3 * H + k * H + j] : 0), cprev = h[cb + j];
+              const ig = f(cl(h[xr + j] + h[hrr + j] + wb(j) + rb(j) + p(0) * cprev));
+              const fg = f(cl(h[xr + 2 * H + j] + h[hrr + 2 * H + j] + wb(2 * H + j) + rb(2 * H + j) + p(2) * cprev));
+              const cc = g(cl(h[xr + 3 * H + j] + h[hrr + 3 * H + j] + wb(3 * H + j) + rb(3 * H + j)));
+              const cn = fg * cprev + ig * cc;
+              const og = f(cl(h[xr + H + j] + h[hrr + H + j] + wb(H + j) + rb(H + j) + p(1) * cn));
+              h[cb + j] = cn;
+              h[hrr + j] = og * hAct(cn); // new H, copied in after every unit of this row used the old one
             }
           }
-          for (let j = 0; j < H; j++) h[hb + j] = (1 - h[hrr + j]) * h[xr + 2 * H + j] + h[hrr + j] * h[hb + j];
+          if (kind === "LSTM") for (let j = 0; j < H; j++) h[hb + j] = h[hrr + j];
+          if (kind === "GRU") {
+            if (!lbr) {
+              // ĥ = g(x W_hᵀ + (r ⊙ H_{t-1}) R_hᵀ + Rb_h + Wb_h), one dot product per unit
+              const rh = r + 4 * (d * GH * H + 2 * H * H);
+              for (let j = 0; j < H; j++) {
+                let acc = 0;
+                for (let k = 0; k < H; k++) acc += h[(rh >> 2) + j * H + k] * h[hrr + H + k] * h[hb + k];
+                h[xr + 2 * H + j] = g(cl(h[xr + 2 * H + j] + acc + wb(2 * H + j) + rb(2 * H + j)));
+              }
+            }
+            for (let j = 0; j < H; j++) h[hb + j] = (1 - h[hrr + j]) * h[xr + 2 * H + j] + h[hrr + j] * h[hb + j];
+          }
         }
       }
       if (y) {
