@@ -65,7 +65,7 @@ export function permOf(c: OpContext, rank: number): number[] {
 }
 
 /** Slice's starts/ends/axes/steps (inputs from opset 10, attributes before), clamped as ONNX says. */
-function sliceSpec(c: OpContext, v: (Value | undefined)[], dims: number[]): { start: number[]; step: number[]; count: number[] } {
+export function sliceSpec(c: OpContext, v: (Value | undefined)[], dims: number[]): { start: number[]; step: number[]; count: number[] } {
   const arr = (i: number, attr: string) => (c.opset >= 10 ? (v[i] ? Array.from(v[i]!.data) : undefined) : c.attrs.ints(attr));
   const starts = arr(1, "starts") ?? c.fail("Slice needs starts"), ends = arr(2, "ends") ?? c.fail("Slice needs ends");
   const axes = arr(3, "axes") ?? starts.map((_, i) => i), steps = arr(4, "steps") ?? starts.map(() => 1);

@@ -1,12 +1,33 @@
 /**
  * Data movement at run time on the strided_copy kernel: Concat and Split (one block copy per input /
- * output), Transpose (its axes merged to at most 4; a TS loop beyond that). When all inputs are constants these fold at load instead
+ * output), Transpose, Slice and Expand (their axes merged to at most 4; beyond that, or with Slice/Expand
+ * parameters only known at run time, a TS loop). When all inputs are constants these fold at load instead
  * (src/onnx/fold.ts).
  */
-import { permOf } from "../fold.js";
-import { axisOf, numel, stridesOf, type Builder } from "../op.js";
+import { permOf, runtimeOp, sliceSpec } from "../fold.js";
+import { axisOf, broadcastShapes, broadcastStrides, numel, stridesOf, type Builder } from "../op.js";
 
 export const LAYOUT: Record<string, Builder> = {
+  Slice(c) {
+    // constant starts/ends/axes/steps: one strided_copy from the first element (negative steps, negative strides)
+    const x = c.input(0).shape;
+    if (c.opset >= 10 && [1, 2, 3, 4].some((i) => c.ins[i] && !c.ins[i]!.value)) return runtimeOp(c);
+    const { start, step, count } = sliceSpec(c, c.ins.map((s) => s?.value), x), si = stridesOf(x);
+    const off = start.reduce((a, b, d) => a + b * si[d], 0), m = numel(count) ? mergedCopy(count, si.map((v, d) => v * step[d])) : null;
+    if (!m && numel(count)) return runtimeOp(c);
+    return { out: [count], constInputs: [1, 2, 3, 4], run: (e, [xp], [y]) => m && e.k.strided_copy(y, xp + 4 * off, ...m) };
+  },
+
+  Expand(c) {
+    const x = c.input(0).shape;
+    if (!c.ins[1]?.value) return runtimeOp(c);
+    const spec = Array.from(c.ins[1].value.data);
+    const out = broadcastShapes(x, spec) ?? c.fail(`cannot expand [${x.join(", ")}] to [${spec.join(", ")}]`);
+    const m = numel(out) ? mergedCopy(out, broadcastStrides(x, out)) : null;
+    if (!m && numel(out)) return runtimeOp(c);
+    return { out: [out], constInputs: [1], run: (e, [xp], [y]) => m && e.k.strided_copy(y, xp, ...m) };
+  },
+
   Concat(c) {
     const shapes = c.node.inputs.map((_, i) => c.input(i).shape);
     const r = shapes[0].length, axis = axisOf(c, c.attrs.int("axis", 0), r);
