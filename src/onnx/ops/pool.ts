@@ -1,8 +1,9 @@
 /**
  * Pooling: MaxPool and LpPool (p = 2, the book's L2 pooling) on the engine's kernels when the window
  * is 2-D, square, unpadded and undilated; 1-D / 2-D AveragePool (any pads, ceil_mode, count_include_pad)
- * on avgpool2d_forward; GlobalAveragePool / GlobalMaxPool on global_avgpool / global_maxpool. Padded,
- * ceil_mode or dilated MaxPool/LpPool, 3-D windows and GlobalLpPool run TS loops (the fallback: no kernel fits).
+ * on avgpool2d_forward; GlobalAveragePool / GlobalMaxPool on global_avgpool / global_maxpool; padded or
+ * ceil_mode square MaxPool as the unpadded kernel over a -∞-filled canvas. Dilated or rectangular MaxPool,
+ * padded LpPool, 1-D / 3-D max and Lp windows and GlobalLpPool run TS loops (the fallback: no kernel fits).
  */
 import type { Engine, Ptr } from "../../wasm/engine.js";
 import { numel, requireFloat, type Builder, type OpContext } from "../op.js";
@@ -28,6 +29,20 @@ function pool(kind: Kind): Builder {
       win.out[1] === Math.floor((H - k) / s) + 1 && win.out[2] === Math.floor((W - k) / s) + 1;
     if (plain && kind === "max") {
       return { out: [out], scratch: numel(out), run: (e, [xp], [y], arg) => e.k.maxpool2d_forward(y, arg, xp, N, H, W, k, s) };
+    }
+    if (kind === "max" && win.rank === 2 && win.k[1] === win.k[2] && win.s[1] === win.s[2] && win.d.every((v) => v === 1)) {
+      // padded / ceil_mode: the planes copied into a -∞ canvas just large enough for the output's windows, then the unpadded kernel
+      const OH = win.out[1], OW = win.out[2], Hp = (OH - 1) * s + k, Wp = (OW - 1) * s + k, pt = win.pad[1], pl = win.pad[2];
+      const rows = Math.min(H, Hp - pt), cols = Math.min(W, Wp - pl), nOut = numel(out);
+      return {
+        out: [out], scratch: nOut + N * Hp * Wp,
+        run(e, [xp], [y], arg) {
+          const canvas = arg + 4 * nOut;
+          e.k.fill(canvas, N * Hp * Wp, -Infinity);
+          if (rows > 0 && cols > 0) e.k.strided_copy(canvas + 4 * (pt * Wp + pl), xp, 1, N, rows, cols, 0, Hp * Wp, Wp, 1, 0, H * W, W, 1);
+          e.k.maxpool2d_forward(y, arg, canvas, N, Hp, Wp, k, s);
+        },
+      };
     }
     if (plain && kind === "lp" && p === 2) {
       return { out: [out], run: (e, [xp], [y]) => e.k.l2pool2d_forward(y, xp, N, H, W, k, s) };
