@@ -1,7 +1,8 @@
 /**
  * Elementwise operators: activations (Relu, Sigmoid, Tanh, LeakyRelu, Elu, HardSigmoid, HardSwish, Clip,
- * Gelu, PRelu on the engine's SIMD kernels; the rest TS loops over the memory view), binary arithmetic
- * with numpy broadcasting (Add/Sub/Mul/Div on the broadcast kernels up to 4 merged axes), and the copy-only reshapes (Identity, Dropout at inference, Flatten, Reshape, Squeeze,
+ * Gelu, PRelu, Selu on the engine's SIMD kernels; the rest TS loops over the memory view), binary arithmetic
+ * with numpy broadcasting (Add/Sub/Mul/Div on the broadcast kernels up to 4 merged axes), and the
+ * copy-only reshapes (Identity, Dropout at inference, Flatten, Reshape, Squeeze,
  * Unsqueeze).
  */
 import type { Engine, Kernels, Ptr } from "../../wasm/engine.js";
@@ -58,10 +59,19 @@ export const ELEMENTWISE: Record<string, Builder> = {
   Tanh: kernel("tanh_forward"),
   LeakyRelu: scaled((c, n) => { const a = c.attrs.float("alpha", 0.01); return (e, x, y) => e.k.leaky_relu_forward(y, x, n, a); }),
   Elu: scaled((c, n) => { const a = c.attrs.float("alpha", 1); return (e, x, y) => e.k.elu_forward(y, x, n, a); }),
-  Selu: scalar((c) => {
+  Selu: (c) => {
+    // gamma · elu(x, alpha): elu_forward, then a multiply by the one-value constant gamma (stride 0)
+    requireFloat(c, [0]);
+    const shape = c.input(0).shape, n = numel(shape);
     const a = c.attrs.float("alpha", 1.67326319217681884765625), g = c.attrs.float("gamma", 1.05070102214813232421875);
-    return (x) => (x <= 0 ? g * a * Math.expm1(x) : g * x);
-  }),
+    return {
+      out: [shape], extra: [Float32Array.of(g)],
+      run(e, ins, [y]) {
+        e.k.elu_forward(y, ins[0], n, a);
+        e.k.mul_broadcast_forward(y, y, ins[ins.length - 1], 1, 1, 1, n, 0, 0, 0, 1, 0, 0, 0, 0);
+      },
+    };
+  },
   HardSigmoid: scaled((c, n) => {
     const a = c.attrs.float("alpha", 0.2), b = c.attrs.float("beta", 0.5);
     return (e, x, y) => e.k.hard_sigmoid_forward(y, x, n, a, b);
