@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark section in order and prints their Markdown (ready to paste into
  * the README). Each section is a function of the shared context that returns Markdown lines; add one
  * by appending it to SECTIONS. `npm run bench -- cnn conv` runs only the sections named (peak, gemm,
- * mlp, cnn, conv, optimizers, rnn, threads). With `--json [file]` the raw numbers also go to bench/results/.
+ * mlp, cnn, conv, optimizers, rnn, threads, onnx). With `--json [file]` the raw numbers also go to bench/results/.
  *
  * Relaxed SIMD needs no flag: the loader enables it on Node 20 (src/wasm/relaxed-flag.ts).
  */
@@ -21,6 +21,7 @@ import { convSection } from "./conv.js";
 import { optimizersSection } from "./optimizers.js";
 import { rnnSection } from "./rnn.js";
 import { threadsSection } from "./threads.js";
+import { onnxSection } from "./onnx.js";
 
 /** What sections share: the measured peak (for "% of peak" columns) and the JSON record. */
 export interface BenchContext {
@@ -33,7 +34,7 @@ export interface BenchContext {
 export type Section = (ctx: BenchContext) => Promise<string[]>;
 
 /** Every section by name, in the order a full run takes them (gemm reads the peak measured before it). */
-const SECTIONS: Record<string, Section> = { peak: peakSection, gemm: gemmSection, mlp: mlpSection, cnn: cnnSection, conv: convSection, optimizers: optimizersSection, rnn: rnnSection, threads: threadsSection };
+const SECTIONS: Record<string, Section> = { peak: peakSection, gemm: gemmSection, mlp: mlpSection, cnn: cnnSection, conv: convSection, optimizers: optimizersSection, rnn: rnnSection, threads: threadsSection, onnx: onnxSection };
 
 /**
  * The digits the benchmarks train on: the full MNIST training set when ../shared/data/mnist is beside
