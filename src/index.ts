@@ -12,14 +12,14 @@ export { Dense } from "./layers/dense.js";
 export { Activation, ACTIVATIONS, type ActivationName } from "./layers/activation.js";
 export { Softmax } from "./layers/softmax.js";
 export { Dropout } from "./layers/dropout.js";
-export { Perceptron } from "./layers/perceptron.js";
+export { Perceptron } from "./perceptron.js";
 export { Conv2D, type Conv2DOptions, type Padding, type ConvAlgorithm } from "./layers/conv2d.js";
 export { Pool2D, type Pool2DOptions, type PoolKind } from "./layers/pool2d.js";
 export { convPool, type ConvPoolOptions } from "./layers/convpool.js";
 export { buildLayers } from "./layers/registry.js";
 export { Network, type NetworkOptions, type Evaluation } from "./network.js";
 export { COSTS, getCost, type Cost, type CostName } from "./loss/costs.js";
-export { sgd, Trainer, type SgdOptions, type History, type EpochRecord, type TrainState, type Schedule, type TrainableModel } from "./train/sgd.js";
+export { sgd, Trainer, type SgdOptions, type History, type EpochRecord, type TrainState, type Schedule, type TrainableModel } from "./train/trainer.js";
 export { type DataSet, validateDataSet } from "./data/dataset.js";
 // optimizers beyond SGD (issue 9): adaptive, full-batch CG / L-BFGS, Hessian-free; chapter 3's slowdown toy
 export { OPTIMIZERS, BATCH_METHODS, optimizerConfig, AdaptiveOptimizer, type OptimizerName, type OptimizerConfig, type OptimizerSpec, type OptimizerState } from "./train/optimizers.js";
@@ -43,8 +43,8 @@ export {
 export {
   filterGrid, digitGrid, misclassified, createImage, fillRect, drawText, textWidth,
   type RgbaImage, type Rgb, type Colormap, type FilterGridOptions, type DigitGridOptions, type Misclassified,
-} from "./io/png.js";
-export { lineChart, drawLine, seriesColors, PALETTE, type Series, type Panel, type ChartOptions } from "./io/plot.js";
+} from "./draw/png.js";
+export { lineChart, drawLine, seriesColors, PALETTE, type Series, type Panel, type ChartOptions } from "./draw/plot.js";
 // recurrent networks (src/rnn/): the layer, the four shapes, character data, save/load as bytes
 export { RNN, type RnnActivation } from "./rnn/rnn.js";
 export { RnnStack } from "./rnn/stack.js";

@@ -7,7 +7,7 @@ import type { Network, Evaluation } from "../network.js";
 import type { Param } from "../layers/layer.js";
 import type { Rng } from "../rng.js";
 import type { Engine, Ptr } from "../wasm/engine.js";
-import type { Trainer } from "./sgd.js";
+import type { Trainer } from "./trainer.js";
 import { withOptimizer, type OptimizerSpec, type OptimizerState } from "./optimizers.js";
 
 /**

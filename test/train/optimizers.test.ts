@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { Network } from "../../src/network.js";
 import { Dense } from "../../src/layers/dense.js";
 import { Softmax } from "../../src/layers/softmax.js";
-import { sgd, Trainer, type SgdOptions, type TrainState } from "../../src/train/sgd.js";
+import { sgd, Trainer, type SgdOptions, type TrainState } from "../../src/train/trainer.js";
 import { Objective } from "../../src/train/fullbatch.js";
 import type { DataSet } from "../../src/data/dataset.js";
 import { loadEmbeddedMnist } from "../../src/data/mnist.js";
