@@ -158,10 +158,6 @@ export class Network {
   }
 
   /**
-   * Backpropagation for the last forward with targets y: ADDS ∂C/∂params (mean over the batch) into
-   * the grads buffer. With a fused cost/output pair, δ at z = (a − y)/B seeds the layer below the output.
-   */
-  /**
    * Whether the cost cancels the output layer's derivative (cross-entropy after sigmoid,
    * log-likelihood after softmax): then δ at z is simply (a − y)/B and that layer's backward is skipped.
    */
@@ -171,6 +167,10 @@ export class Network {
       (this.cost.fusesWith === "sigmoid" && top instanceof Activation && top.fn === "sigmoid");
   }
 
+  /**
+   * Backpropagation for the last forward with targets y: ADDS ∂C/∂params (mean over the batch) into
+   * the grads buffer. With a fused cost/output pair, δ at z = (a − y)/B seeds the layer below the output.
+   */
   backwardPtr(out: Ptr, y: Ptr, B: number): void {
     const e = this.engine;
     const n = B * this.outputSize;
