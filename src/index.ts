@@ -21,9 +21,11 @@ export { Network, type NetworkOptions, type Evaluation } from "./network.js";
 export { COSTS, getCost, type Cost, type CostName } from "./loss/costs.js";
 export { sgd, Trainer, type SgdOptions, type History, type EpochRecord, type TrainState, type Schedule, type TrainableModel } from "./train/trainer.js";
 export { type DataSet, validateDataSet } from "./data/dataset.js";
-// optimizers beyond SGD (issue 9): adaptive, full-batch CG / L-BFGS, Hessian-free; chapter 3's slowdown toy
-export { OPTIMIZERS, BATCH_METHODS, optimizerConfig, AdaptiveOptimizer, type OptimizerName, type OptimizerConfig, type OptimizerSpec, type OptimizerState } from "./train/optimizers.js";
-export { Objective, NonlinearCG, LBFGS, wolfeLineSearch, createBatchMethod, type BatchMethod, type IterationResult } from "./train/fullbatch.js";
+// optimizers: one interface, one registry (SGD family, adaptive, full-batch CG / L-BFGS, Hessian-free); chapter 3's slowdown toy
+export { OPTIMIZERS, BATCH_METHODS, optimizerConfig, optimizerNames, optimizerEntry, optimizerParams, registerOptimizer, unregisterOptimizer, createOptimizer, createBatchMethod, type OptimizerName, type OptimizerSpec } from "./train/registry.js";
+export { checkState, type Optimizer, type MiniBatchOptimizer, type FullBatchOptimizer, type OptimizerEntry, type OptimizerContext, type OptimizerParamSpec, type FlatParams, type OptimizerConfig, type OptimizerState, type OptimizerSnapshot } from "./train/optimizer.js";
+export { Sgd, AdaptiveOptimizer } from "./train/optimizers.js";
+export { Objective, NonlinearCG, LBFGS, wolfeLineSearch, type BatchMethod, type IterationResult } from "./train/fullbatch.js";
 export { HessianVector, exactHvpUnsupported, type HvpMethod } from "./train/hessian.js";
 export { HessianFree } from "./train/hf.js";
 export { slowdownCurves, slowdownChart, SLOWDOWN_COLORS, type SlowdownRun, type SlowdownOptions } from "./train/slowdown.js";

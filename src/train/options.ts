@@ -8,7 +8,8 @@ import type { Param } from "../layers/layer.js";
 import type { Rng } from "../rng.js";
 import type { Engine, Ptr } from "../wasm/engine.js";
 import type { Trainer } from "./trainer.js";
-import { withOptimizer, type OptimizerSpec, type OptimizerState } from "./optimizers.js";
+import { withOptimizer, type OptimizerSpec } from "./registry.js";
+import type { OptimizerState } from "./optimizer.js";
 
 /**
  * A model the trainer drives that is not a {@link Network}: the sequence models of src/rnn/. Same flat
@@ -59,8 +60,9 @@ export interface SgdOptions {
   /** Nesterov's accelerated gradient instead of classical momentum. */
   nesterov?: boolean;
   /**
-   * "sgd" (default), "momentum", "nesterov", "adam", "rmsprop", "adagrad" (η is their learning rate), or
-   * the full-batch "cg", "lbfgs", "hf" (one iteration per epoch; η unused); a name or { name, …params }.
+   * A registered optimizer (src/train/registry.ts), by name or as { name, …params }: "sgd" (default),
+   * "momentum", "nesterov", "adam", "rmsprop", "adagrad" (η is their learning rate), the full-batch
+   * "cg", "lbfgs", "hf" (one iteration per epoch; η unused), or one added by registerOptimizer().
    */
   optimizer?: OptimizerSpec;
   /** Seed for the per-epoch shuffle (default: the network's seed). */
