@@ -8,14 +8,6 @@
  */
 import type { Engine, Ptr } from "./wasm/engine.js";
 
-function checkSeed(seed: number): void {
-  if (!Number.isFinite(seed)) throw new TypeError(`simdnet: a seed must be a finite number, got ${seed}`);
-}
-
-function checkBelow(n: number): void {
-  if (!Number.isInteger(n) || n < 1 || n > 0x7fffffff) throw new RangeError(`simdnet: below(n) needs an integer n in [1, 2^31), got ${n}`);
-}
-
 /** A seeded generator whose 16 bytes of state live in wasm memory. */
 export class Rng {
   /** Byte offset of the 4 u32 of xoshiro128** state. */
@@ -25,7 +17,7 @@ export class Rng {
     private readonly e: Engine,
     seed: number,
   ) {
-    checkSeed(seed);
+    if (!Number.isFinite(seed)) throw new TypeError(`simdnet: a seed must be a finite number, got ${seed}`);
     this.state = e.alloc(4);
     e.k.rng_seed(this.state, seed >>> 0);
   }
@@ -37,7 +29,7 @@ export class Rng {
 
   /** An integer uniform in [0, n), without modulo bias. */
   below(n: number): number {
-    checkBelow(n);
+    if (!Number.isInteger(n) || n < 1 || n > 0x7fffffff) throw new RangeError(`simdnet: below(n) needs an integer n in [1, 2^31), got ${n}`);
     return this.e.k.rng_below(this.state, n);
   }
 
@@ -92,8 +84,9 @@ function highWord(x: number, n: number): number {
 export class HostRng {
   private readonly s = new Uint32Array(4);
 
+  // (the seed and below(n) checks repeat Rng's inline, so that bundles without HostRng stay as small)
   constructor(seed: number) {
-    checkSeed(seed);
+    if (!Number.isFinite(seed)) throw new TypeError(`simdnet: a seed must be a finite number, got ${seed}`);
     let x = seed >>> 0;
     for (let k = 0; k < 4; k++) {
       // state[k] = the k-th output of splitmix32 started at seed
@@ -121,7 +114,7 @@ export class HostRng {
 
   /** An integer uniform in [0, n), n in [1, 2^31): Lemire's multiply-and-reject, as `rng_below`. */
   below(n: number): number {
-    checkBelow(n);
+    if (!Number.isInteger(n) || n < 1 || n > 0x7fffffff) throw new RangeError(`simdnet: below(n) needs an integer n in [1, 2^31), got ${n}`);
     let x = this.nextU32();
     let low = Math.imul(x, n) >>> 0; // the low 32 bits of the 64-bit product x·n
     if (low < n) {

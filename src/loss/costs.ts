@@ -1,9 +1,9 @@
 /**
  * Cost functions, as network2.py's cost classes: `fn` is the value (summed over the batch; the caller
  * divides by n) and `grad` (network2.py's `delta`) seeds backpropagation with scale · ∂C/∂a. A cost
- * that pairs with a particular output layer (cross-entropy with sigmoid, log-likelihood with softmax) instead seeds
- * δ = scale · (a − y) at z directly, which is both cheaper and the whole point of chapter 3: no σ'(z)
- * factor, so no learning slowdown. Kernels: assembly/kernels/cost.ts.
+ * that pairs with a particular output layer (cross-entropy with sigmoid, log-likelihood with softmax)
+ * instead seeds δ = scale · (a − y) at z directly, which is both cheaper and the whole point of chapter 3:
+ * no σ'(z) factor, so no learning slowdown. Kernels: assembly/kernels/cost.ts.
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
 
