@@ -8,7 +8,8 @@ import { sgd, type SgdOptions, type TrainState } from "../../src/train/trainer.j
 import { helpText, parseOptimizer } from "../../src/cli/config.js";
 import { unpack } from "../../src/io/pack.js";
 import { engine, scoped } from "../helpers.js";
-import { blobs, withSignum } from "../train/signum.js";
+import { blobs } from "../train/blobs.js";
+import { withSignum } from "../train/signum.js";
 
 describe("the CLI's optimizer flags", () => {
   it("list and parse what the registry holds, including an optimizer registered at run time", () => {

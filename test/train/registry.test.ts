@@ -9,7 +9,8 @@ import { OPTIMIZERS, optimizerConfig, optimizerNames, registerOptimizer, unregis
 import type { OptimizerParamSpec } from "../../src/train/optimizer.js";
 import { pack, unpack } from "../../src/io/pack.js";
 import { engine, scoped } from "../helpers.js";
-import { blobs, signum, withSignum } from "./signum.js";
+import { blobs } from "./blobs.js";
+import { signum, withSignum } from "./signum.js";
 
 describe("optimizer registry", () => {
   it("refuses an unknown name everywhere, naming the registered ones, and never trains with plain SGD", async () => {

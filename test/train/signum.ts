@@ -1,19 +1,6 @@
-// Test helpers for the optimizer registry: the blobs problem and "signum", an optimizer registered by a test.
+// "signum", an optimizer registered by a test (test/train/registry.test.ts, test/node/optimizer-registry.test.ts).
 import { checkState, type MiniBatchOptimizer, type OptimizerParamSpec, type OptimizerSnapshot } from "../../src/train/optimizer.js";
 import { registerOptimizer, unregisterOptimizer } from "../../src/train/registry.js";
-import type { DataSet } from "../../src/data/dataset.js";
-import { RefRng } from "../helpers.js";
-
-/** The class is the index of the largest of the first 3 of 8 inputs (as in optimizers.test.ts). */
-export function blobs(n: number, seed: number): DataSet {
-  const r = new RefRng(seed);
-  const inputs = r.array(n * 8, 0, 1);
-  const labels = Int32Array.from({ length: n }, (_, i) => {
-    const x = inputs.subarray(i * 8, i * 8 + 3);
-    return x[0] > x[1] ? (x[0] > x[2] ? 0 : 2) : x[1] > x[2] ? 1 : 2;
-  });
-  return { n, inputShape: [8], inputs, labels };
-}
 
 const BETA: OptimizerParamSpec = { type: "number", label: "signumBeta", check: (v) => v >= 0 && v < 1, expected: "in [0, 1)" };
 /** Steps taken by every signum optimizer created so far (reset it before a run). */
