@@ -25,7 +25,7 @@ export default defineConfig({
         test: {
           name: "browser",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/e2e/**", "test/node/**"],
+          exclude: ["test/e2e/**", "test/node/**", "test/onnx/export.test.ts"],
           testTimeout: 60_000,
           browser: {
             enabled: true,

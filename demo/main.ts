@@ -6,11 +6,9 @@ import { createEngine, deserializeModel, filterGrid } from "../src/index.js";
 import type { Engine, Network, RgbaImage } from "../src/index.js";
 import { toMnist } from "./preprocess.js";
 import { Pad } from "./pad.js";
-import { LineChart } from "./charts.js";
-import { PRESETS, type TrainConfig } from "./session.js";
-import type { FromWorker, ToWorker } from "./protocol.js";
+import { mountTraining } from "./train.js";
 import { mountSlowdown } from "./slowdown.js";
-import { isolated, mountThreads, threadsText } from "./threads.js";
+import { isolated } from "./threads.js";
 import { supportsSimd } from "../src/wasm/load.js";
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -103,7 +101,7 @@ function showMistakes(m: { image: RgbaImage | null; wrong: number; n: number }, 
 
 // ── draw and predict ──────────────────────────────────────────────────────────────────────────────
 const bars = $("bars");
-for (let d = 0; d < 10; d++) bars.insertAdjacentHTML("beforeend", `<li><span>${d}</span><span class="bar"><span style="width:0"></span></span><span class="p">—</span></li>`);
+for (let d = 0; d < 10; d++) bars.insertAdjacentHTML("beforeend", `<li style="--p:0"><span class="d">${d}</span><span class="bar"><span></span></span><span class="p">—</span></li>`);
 let inferMean = 0;
 let inferCount = 0;
 
@@ -120,9 +118,10 @@ function predict(ink: Float32Array | null): void {
     pred.textContent = "—";
     delete pred.dataset.label;
     hint.textContent = !model ? "No model loaded yet." : "Draw a digit (0–9) in the box.";
+    $("pad-hint").hidden = !!x;
     bars.querySelectorAll("li").forEach((li) => {
       li.classList.remove("top");
-      (li.querySelector(".bar > span") as HTMLElement).style.width = "0";
+      li.style.setProperty("--p", "0");
       li.querySelector(".p")!.textContent = "—";
     });
     return;
@@ -138,188 +137,39 @@ function predict(ink: Float32Array | null): void {
   for (let d = 1; d < 10; d++) if (out[d] > out[best]) best = d;
   bars.querySelectorAll("li").forEach((li, d) => {
     li.classList.toggle("top", d === best);
-    (li.querySelector(".bar > span") as HTMLElement).style.width = `${(100 * out[d]) / sum}%`;
-    li.querySelector(".p")!.textContent = `${((100 * out[d]) / sum).toFixed(1)}%`;
+    li.style.setProperty("--p", String(out[d] / sum));
+    const share = out[d] / sum;
+    li.querySelector(".p")!.textContent = share >= 0.9995 ? "100%" : share < 0.0005 ? "0%" : `${(100 * share).toFixed(1)}%`;
   });
+  $("pad-hint").hidden = true;
   pred.textContent = String(best);
   pred.dataset.label = String(best);
   hint.textContent = "";
   const timing = $("timing");
-  timing.textContent = `stroke update ${(t2 - t0).toFixed(2)} ms (centring ${(t1 - t0).toFixed(2)} ms, inference ${(t2 - t1).toFixed(2)} ms; mean inference ${inferMean.toFixed(2)} ms)`;
+  timing.textContent = `answered in ${(t2 - t0).toFixed(2)} ms (centring the ink ${(t1 - t0).toFixed(2)} ms, the network ${(t2 - t1).toFixed(2)} ms; ${inferMean.toFixed(2)} ms on average)`;
   timing.dataset.ms = (t2 - t0).toFixed(3);
 }
 
 const pad = new Pad($("pad"), predict);
 $("clear").onclick = () => pad.clear();
 
-// ── training in the worker ────────────────────────────────────────────────────────────────────────
-const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
-const costChart = new LineChart($("chart-cost"), "cost", "epoch", [{ label: "training", stroke: "#4a7bd0" }, { label: "validation", stroke: "#d0654a" }]);
-const accChart = new LineChart($("chart-accuracy"), "accuracy", "epoch", [{ label: "training", stroke: "#4a7bd0", format: pct }, { label: "validation", stroke: "#d0654a", format: pct }]);
-const speedChart = new LineChart($("chart-speed"), "examples / s", "epoch", [{ label: "examples/s", stroke: "#1f9d55", format: (v) => Math.round(v).toLocaleString("en-US") }]);
-const form = {
-  preset: $<HTMLSelectElement>("preset"), arch: $<HTMLInputElement>("arch"), activation: $<HTMLSelectElement>("activation"), output: $<HTMLSelectElement>("output"),
-  cost: $<HTMLSelectElement>("cost"), eta: $<HTMLInputElement>("eta"), lambda: $<HTMLInputElement>("lambda"), batch: $<HTMLInputElement>("batch"),
-  epochs: $<HTMLInputElement>("epochs"), trainSize: $<HTMLInputElement>("train-size"), seed: $<HTMLInputElement>("seed"),
-};
-for (const [key, p] of Object.entries(PRESETS)) form.preset.add(new Option(p.label, key));
-function showPreset(key: string): void {
-  const { config: c, note } = PRESETS[key];
-  form.arch.value = c.arch;
-  form.activation.value = c.activation;
-  form.output.value = c.output;
-  form.cost.value = c.cost;
-  form.eta.value = String(c.eta);
-  form.lambda.value = String(c.lambda);
-  form.batch.value = String(c.batchSize);
-  form.epochs.value = String(c.epochs);
-  form.trainSize.value = String(c.trainSize);
-  form.seed.value = String(c.seed);
-  $("preset-note").textContent = note;
-}
-form.preset.onchange = () => showPreset(form.preset.value);
-showPreset("network2");
-form.preset.value = "network2";
-
-function readConfig(): TrainConfig {
-  return {
-    arch: form.arch.value.trim(), activation: form.activation.value as TrainConfig["activation"], output: form.output.value as TrainConfig["output"],
-    cost: form.cost.value as TrainConfig["cost"], eta: Number(form.eta.value), lambda: Number(form.lambda.value), batchSize: Number(form.batch.value),
-    epochs: Number(form.epochs.value), trainSize: Number(form.trainSize.value), seed: Number(form.seed.value),
-  };
-}
-
-const threads = mountThreads($<HTMLSelectElement>("threads"), $("threads-note"));
-
-const startBtn = $<HTMLButtonElement>("start");
-const pauseBtn = $<HTMLButtonElement>("pause");
-const stopBtn = $<HTMLButtonElement>("stop");
-const status = $("train-status");
-const progress = $<HTMLProgressElement>("progress");
-const speed = $("speed");
-/** Threads the current run's engine uses, as the worker reported. */
-let threadsInUse = 1;
-let worker: Worker | null = null;
-let paused = false;
-
-function send(m: ToWorker): void {
-  worker?.postMessage(m);
-}
-
-function setStatus(text: string, state: string): void {
-  status.textContent = text;
-  status.dataset.state = state;
-}
-
-function trainingButtons(on: boolean): void {
-  startBtn.disabled = on;
-  pauseBtn.disabled = !on;
-  stopBtn.disabled = !on;
-  pauseBtn.textContent = "Pause";
-  paused = false;
-}
-
-function onWorker(m: FromWorker): void {
-  switch (m.type) {
-    case "ready":
-      startBtn.disabled = false;
-      setStatus(`worker ready (${m.variant} SIMD)`, "ready");
-      break;
-    case "started":
-      costChart.clear();
-      accChart.clear();
-      speedChart.clear();
-      delete status.dataset.eps;
-      delete status.dataset.epochs;
-      delete status.dataset.accuracy;
-      delete status.dataset.hash;
-      progress.value = 0;
-      threadsInUse = m.threads;
-      speed.dataset.threads = String(m.threads);
-      speed.textContent = `on ${threadsText(m.threads)}`;
-      if (m.threadsNote) threads.note(m.threadsNote); // asked for more than it could run
-      setStatus(`training ${m.numParams.toLocaleString("en-US")} parameters on ${m.trainSize.toLocaleString("en-US")} digits…`, "training");
-      break;
-    case "epoch": {
-      const p = m.point;
-      costChart.push(p.epoch, [p.trainingCost, p.validationCost]);
-      accChart.push(p.epoch, [p.trainingAccuracy, p.validationAccuracy]);
-      status.dataset.epochs = String(p.epoch);
-      if (p.epoch > 0) status.dataset.eps = `${status.dataset.eps ? `${status.dataset.eps},` : ""}${Math.round(p.examplesPerSecond)}`; // per epoch, for tools
-      status.dataset.accuracy = String(p.validationAccuracy);
-      if (p.epoch > 0) setStatus(`epoch ${p.epoch}: validation accuracy ${pct(p.validationAccuracy)}, ${Math.round(p.examplesPerSecond).toLocaleString("en-US")} examples/s on ${threadsText(threadsInUse)}`, "training");
-      break;
+// ── training (train.ts) ─────────────────────────────────────────────────────────────────────────
+const training = mountTraining({
+  trained(bytes) {
+    try {
+      useModel(bytes, TRAINED);
+    } catch (err) {
+      fatal(errorText(err));
     }
-    case "progress":
-      progress.value = m.fraction;
-      if (m.examplesPerSecond === null) break;
-      speedChart.push(+(m.fraction * Number(form.epochs.value)).toFixed(3), [m.examplesPerSecond]);
-      speed.textContent = `${Math.round(m.examplesPerSecond).toLocaleString("en-US")} examples/s on ${threadsText(threadsInUse)}`;
-      break;
-    case "filters":
-      paint($("filters"), m.image, 240);
-      $("filters-caption").textContent = "the model in training: first-layer weights (red positive, blue negative), redrawn as it learns";
-      break;
-    case "mistakes":
-      showMistakes(m, m.name ?? "the model in training");
-      break;
-    case "paused":
-      setStatus("paused", "paused");
-      break;
-    case "resumed":
-      setStatus("training…", "training");
-      break;
-    case "done": {
-      trainingButtons(false);
-      progress.value = 1;
-      status.dataset.hash = m.hash;
-      setStatus(`${m.reason === "stopped" ? "stopped" : "done"}: test accuracy ${pct(m.testAccuracy)}${m.message && m.reason !== "stopped" ? ` (${m.message})` : ""}; draw to try it`, "done");
-      try {
-        useModel(m.model, TRAINED);
-      } catch (err) {
-        fatal(errorText(err));
-      }
-      break;
-    }
-    case "error":
-      trainingButtons(false);
-      setStatus(m.message, "error");
-      status.classList.add("error");
-      break;
-  }
-}
+  },
+  filters(image) {
+    paint($("filters"), image, 240);
+    $("filters-caption").textContent = "the model in training: first-layer weights (red positive, blue negative), redrawn as it learns";
+  },
+  mistakes: showMistakes,
+});
+const send = training.send;
 
-function startWorker(): void {
-  try {
-    worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
-  } catch (err) {
-    setStatus(`the training worker could not start: ${errorText(err)}`, "error");
-    return;
-  }
-  worker.onmessage = (ev: MessageEvent<FromWorker>) => onWorker(ev.data);
-  worker.onerror = (ev) => {
-    ev.preventDefault();
-    trainingButtons(false);
-    startBtn.disabled = true;
-    setStatus(`the training worker failed: ${ev.message || "it could not be loaded"}`, "error");
-    status.classList.add("error");
-  };
-}
-
-startBtn.onclick = () => {
-  const c = readConfig();
-  const bad = (["eta", "batchSize", "epochs", "trainSize"] as const).find((k) => !(c[k] > 0)) ?? (!(c.lambda >= 0) ? "lambda" : null);
-  if (bad) return setStatus(`${bad} must be a positive number`, "error");
-  status.classList.remove("error");
-  trainingButtons(true);
-  send({ type: "start", config: c, threads: threads.chosen() });
-};
-pauseBtn.onclick = () => {
-  paused = !paused;
-  pauseBtn.textContent = paused ? "Resume" : "Pause";
-  send({ type: paused ? "pause" : "resume" });
-};
-stopBtn.onclick = () => send({ type: "stop" });
 
 // ── save and load ─────────────────────────────────────────────────────────────────────────────────
 $("save").onclick = () => {
@@ -361,16 +211,35 @@ async function start(): Promise<void> {
     fatal("This browser does not support WebAssembly SIMD, which simdnet's kernels need. Use Chrome or Edge ≥ 91, Firefox ≥ 89 or Safari ≥ 16.4.");
     $("engine").textContent = "no WebAssembly SIMD";
     $("engine").dataset.variant = "none";
+    training.unavailable("training needs WebAssembly SIMD too");
     return;
   }
-  engine = await createEngine();
+  engine = await createEngine().catch((err: unknown) => {
+    training.unavailable("training needs the kernels, which did not load");
+    throw err;
+  });
   baseMark = engine.mark();
   const size = await wasmSize(engine.variant).catch(() => null);
   const facts = $("engine");
-  facts.textContent = `kernels: ${engine.variant === "relaxed" ? "relaxed SIMD (fused multiply-add)" : "plain SIMD (relaxed SIMD not available here)"}${size ? ` · simdnet${engine.variant === "relaxed" ? ".relaxed" : ""}.wasm ${(size / 1024).toFixed(1)} KB` : ""} · ${navigator.hardwareConcurrency ?? "?"} logical cores · ${isolated ? "cross-origin isolated: training may use every core" : "not cross-origin isolated: training runs on 1 thread"}`;
+  const chips: [string, string][] = [
+    [engine.variant === "relaxed" ? "relaxed SIMD" : "plain SIMD", engine.variant === "relaxed" ? "the kernels use relaxed SIMD (fused multiply-add)" : "relaxed SIMD is not available in this browser: the plain SIMD kernels run"],
+    ...(size ? [[`simdnet${engine.variant === "relaxed" ? ".relaxed" : ""}.wasm ${(size / 1024).toFixed(1)} KB`, "the size of the kernel module"] as [string, string]] : []),
+    [`${navigator.hardwareConcurrency ?? "?"} cores`, "logical cores this browser reports"],
+    isolated ? ["cross-origin isolated", "the page may share memory with workers: training may use every core"] : ["not cross-origin isolated: 1 thread", "served without COOP/COEP headers, the page cannot share memory with workers: training runs on 1 thread"],
+  ];
+  facts.replaceChildren(...chips.flatMap(([text, title], i) => {
+    const chip = document.createElement("span");
+    chip.className = "chip";
+    chip.textContent = text;
+    chip.title = title;
+    const sep = document.createElement("span");
+    sep.className = "sr-only"; // the text still reads "a · b · c"
+    sep.textContent = " · ";
+    return i ? [sep, chip] : [chip];
+  }));
   facts.dataset.variant = engine.variant;
   facts.dataset.isolated = String(isolated);
-  startWorker();
+  training.startWorker();
   const res = await fetch(SHIPPED_URL);
   if (!res.ok) throw new Error(`the shipped model ${SHIPPED_URL.pathname} could not be fetched (HTTP ${res.status})`);
   shipped = new Uint8Array(await res.arrayBuffer());

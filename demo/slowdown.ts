@@ -18,10 +18,10 @@ export function mountSlowdown(section: HTMLElement): void {
   const w = slider("sd-w", "starting weight w", -4, 4, 0.1, 2);
   const b = slider("sd-b", "starting bias b", -4, 4, 0.1, 2);
   const eta = slider("sd-eta", "learning rate η", 0.01, 1, 0.01, 0.15);
-  const chart = new LineChart(section.querySelector<HTMLElement>("#chart-slowdown")!, "the neuron's output (target 0)", "epoch", [
+  const chart = new LineChart(section.querySelector<HTMLElement>("#chart-slowdown")!, "The neuron's output (target 0)", "epoch", [
     { label: "quadratic cost", stroke: "#d62728", format: (v) => v.toFixed(3) },
     { label: "cross-entropy cost", stroke: "#1f77b4", format: (v) => v.toFixed(3) },
-  ], { width: 620, height: 240, yRange: [0, 1] });
+  ], { height: 240, yRange: [0, 1], yTicks: (v) => v.toFixed(1) });
   const draw = (): void => {
     for (const s of [w, b, eta]) section.querySelector(`#${s.id}-value`)!.textContent = s.value;
     const [quadratic, crossEntropy] = slowdownCurves({ eta: Number(eta.value), epochs: EPOCHS, starts: [[Number(w.value), Number(b.value)]], costs: ["quadratic", "cross-entropy"] });

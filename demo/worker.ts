@@ -1,13 +1,15 @@
 /**
- * The training worker: loads its own engine and the embedded digits, then runs a {@link Session} in
+ * The training worker: loads its own engine and streams the demo's digits (digits.ts: gzipped, in the
+ * order a run needs them, so a run starts once its own digits are in), then runs a {@link Session} in
  * chunks of about 50 ms, yielding to the event loop between chunks so pause / resume / stop arrive
  * at once and the page never freezes. Each run says how many threads its engine should use: a change
  * disposes the engine (stopping its pool of workers) and creates one with the new count, falling back to
  * one thread, with the reason, where threads cannot run. Messages: see ToWorker / FromWorker in protocol.ts.
  */
-import { createEngine, deserializeModel, loadEmbeddedMnist, serializeModel } from "../src/index.js";
-import type { Engine, MnistSplit } from "../src/index.js";
+import { createEngine, deserializeModel, serializeModel } from "../src/index.js";
+import type { Engine } from "../src/index.js";
 import { Session, mistakesOf, shaped, weightsHash } from "./session.js";
+import { streamDigits, type StreamedDigits } from "./digits.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 
 const scope = self as unknown as { postMessage(m: FromWorker, transfer?: Transferable[]): void; onmessage: ((ev: MessageEvent<ToWorker>) => void) | null };
@@ -21,7 +23,6 @@ const FILTERS_MS = 500;
 let engine: Engine;
 /** The thread count `engine` was created for (engine.threads is 1 when that count could not run). */
 let requested = 1;
-let split: MnistSplit;
 let session: Session | null = null;
 let paused = false;
 let running = false;
@@ -29,12 +30,48 @@ let mark = 0;
 /** Counts runs, so a chunk scheduled by an earlier run never steps a later one. */
 let generation = 0;
 
+/** Seconds spent training in the current run (chunks only: pauses and the set-up are not counted). */
+let trainSeconds = 0;
+
+// ── the digits, as they stream in ────────────────────────────────────────────────────────────────
+let digits: StreamedDigits | null = null;
+let digitsError: string | null = null;
+const waiters = new Set<() => void>();
+const wake = (): void => waiters.forEach((w) => w());
+void streamDigits(new URL("../build/mnist-demo.gz", import.meta.url), (d) => {
+  digits = d;
+  post({ type: "digits", arrived: d.arrived, total: d.total, training: d.trainingReady(), trainingTotal: d.split.training.n, validationTotal: d.split.validation.n, testTotal: d.split.test.n });
+  wake();
+}).catch((err: unknown) => {
+  digitsError = message(err);
+  wake();
+});
+
+/** Resolves once `ok(digits)` holds; rejects if the digits failed to load. */
+function digitsWhere(ok: (d: StreamedDigits) => boolean): Promise<StreamedDigits> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (digits && ok(digits)) resolve(digits);
+      else if (digitsError) reject(new Error(digitsError));
+      else return;
+      waiters.delete(check);
+    };
+    waiters.add(check);
+    check();
+  });
+}
+
+/** Set when the engine or the digits failed: every later request answers with it. */
+let startError: string | null = null;
 const ready = (async () => {
   engine = await createEngine();
-  split = await loadEmbeddedMnist();
   mark = engine.mark();
+  await digitsWhere((d) => d.evaluationReady()); // validation and test come first in the file
   post({ type: "ready", variant: engine.variant });
-})().catch((err: unknown) => post({ type: "error", message: `the training worker could not start: ${message(err)}` }));
+})().catch((err: unknown) => {
+  startError = `the training worker could not start: ${message(err)}`;
+  post({ type: "error", message: startError });
+});
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -80,7 +117,7 @@ function loop(gen: number): void {
       const p = s.step(4);
       if (p) {
         ended = true;
-        post({ type: "epoch", point: p });
+        post({ type: "epoch", point: p, seconds: trainSeconds + (performance.now() - t0) / 1000 });
         if (!s.done) { // after the last epoch, finish() sends them
           post({ type: "filters", image: s.filters() });
           lastFilters = performance.now();
@@ -91,7 +128,9 @@ function loop(gen: number): void {
       }
     }
     const seconds = (performance.now() - t0) / 1000;
-    post({ type: "progress", epoch: s.trainer.epoch, fraction: Math.min(1, s.position / s.config.epochs), examplesPerSecond: ended ? null : (s.examplesSeen - seen) / Math.max(seconds, 1e-6) }); // a chunk that ended an epoch also evaluated
+    trainSeconds += seconds;
+    // a chunk that ended an epoch also evaluated: its examples/s would not be the training speed
+    post({ type: "progress", epoch: s.trainer.epoch, position: s.position, fraction: Math.min(1, s.position / s.config.epochs), examples: ended ? 0 : s.examplesSeen - seen, seconds: ended ? 0 : seconds });
     if (performance.now() - lastFilters > FILTERS_MS) {
       lastFilters = performance.now();
       post({ type: "filters", image: s.filters() });
@@ -113,15 +152,26 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
 
 async function handle(m: ToWorker): Promise<void> {
   try {
+    if (startError) {
+      if (m.type === "start") post({ type: "error", message: startError });
+      return;
+    }
     if (m.type === "start") {
       running = false;
       session = null;
       await useThreads(m.threads);
       engine.release(mark); // the previous run's network and data
-      session = new Session(engine, split, m.config);
+      // the run's training digits are the first trainSize of the set (as Session takes them): wait for those
+      const need = Math.max(1, Math.min(Math.floor(m.config.trainSize), digits!.split.training.n));
+      if (digits!.trainingReady() < need) {
+        post({ type: "waiting", have: digits!.trainingReady(), need });
+        await digitsWhere((d) => d.trainingReady() >= need);
+      }
+      session = new Session(engine, digits!.split, m.config);
       paused = false;
+      trainSeconds = 0;
       post({ type: "started", numParams: session.net.numParams, batchesPerEpoch: session.trainer.batchesPerEpoch, trainSize: session.training.n, threads: engine.threads, threadsNote: engine.threadsNote });
-      post({ type: "epoch", point: session.initialPoint() });
+      post({ type: "epoch", point: session.initialPoint(), seconds: 0 });
       post({ type: "filters", image: session.filters() });
       running = true;
       setTimeout(loop, 0, ++generation);
@@ -139,7 +189,7 @@ async function handle(m: ToWorker): Promise<void> {
       const top = engine.mark(); // above the last run's network: freed right after
       try {
         const { net } = deserializeModel(m.model, { engine });
-        post({ type: "mistakes", ...mistakesOf(net, shaped(split.test, net)), name: m.name });
+        post({ type: "mistakes", ...mistakesOf(net, shaped(digits!.split.test, net)), name: m.name });
       } finally {
         engine.release(top);
       }

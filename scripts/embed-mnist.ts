@@ -4,13 +4,18 @@
  * count, rows, cols as u32 little-endian, then count u8 labels, then count·rows·cols u8 pixels.
  * Bytes are recovered as round(v·255), checked to reproduce every float exactly.
  *
- * Usage: node --import tsx scripts/embed-mnist.ts [--force]   (skips when the output is up to date)
+ * It also writes build/mnist-demo.gz for the demo page: the same digits as loadEmbeddedMnist() splits
+ * them, in the order a run needs them, gzipped (demo/digits.ts reads it as it streams in).
+ *
+ * Usage: node --import tsx scripts/embed-mnist.ts [--force]   (skips what is up to date)
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { EMBEDDED_HEADER_BYTES, EMBEDDED_MAGIC, EMBEDDED_VERSION } from "../src/data/mnist.js";
+import { gzipSync } from "node:zlib";
+import { EMBEDDED_HEADER_BYTES, EMBEDDED_MAGIC, EMBEDDED_VERSION, loadEmbeddedMnist } from "../src/data/mnist.js";
+import { packDigits } from "../demo/digits.js";
 
 const ROWS = 28;
 const COLS = 28;
@@ -22,10 +27,23 @@ const digitsDir = join(dirname(require.resolve("mnist/package.json")), "src", "d
 const inputs = [require.resolve("mnist/package.json"), fileURLToPath(import.meta.url)];
 for (let d = 0; d < 10; d++) inputs.push(join(digitsDir, `${d}.json`));
 
-function upToDate(): boolean {
-  if (!existsSync(outPath)) return false;
-  const built = statSync(outPath).mtimeMs;
-  return inputs.every((p) => statSync(p).mtimeMs < built);
+function upToDate(out: string, from: string[]): boolean {
+  if (!existsSync(out)) return false;
+  const built = statSync(out).mtimeMs;
+  return from.every((p) => statSync(p).mtimeMs < built);
+}
+
+const demoPath = fileURLToPath(new URL("../build/mnist-demo.gz", import.meta.url));
+const demoInputs = [outPath, fileURLToPath(new URL("../demo/digits.ts", import.meta.url)), fileURLToPath(new URL("../src/data/split.ts", import.meta.url))];
+
+/** The demo's copy: the embedded split as validation, test, training, gzipped (level 9, deterministic). */
+async function embedDemo(): Promise<void> {
+  const raw = packDigits(await loadEmbeddedMnist());
+  const gz = gzipSync(raw, { level: 9 });
+  const tmp = `${demoPath}.tmp`;
+  writeFileSync(tmp, gz);
+  renameSync(tmp, demoPath); // atomically: a reader never sees half a file
+  console.log(`embed-mnist: wrote ${demoPath} (${raw.length} bytes, ${gz.length} gzipped)`);
 }
 
 /** The byte v stood for: round(v·255), after checking that it gives v back at 3 decimals. */
@@ -70,8 +88,14 @@ function embed(): void {
   console.log(`embed-mnist: wrote ${outPath} (${count} digits, ${out.length} bytes)`);
 }
 
-if (!process.argv.includes("--force") && upToDate()) {
+const force = process.argv.includes("--force");
+if (!force && upToDate(outPath, inputs)) {
   console.log(`embed-mnist: ${outPath} is up to date`);
 } else {
   embed();
+}
+if (!force && upToDate(demoPath, demoInputs)) {
+  console.log(`embed-mnist: ${demoPath} is up to date`);
+} else {
+  await embedDemo();
 }

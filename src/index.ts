@@ -59,3 +59,5 @@ export { Seq2Seq, type Seq2SeqOptions } from "./rnn/seq2seq.js";
 export { Vocab, wordSequences, textStream, pairSequences } from "./rnn/text.js";
 export { sampleIndex } from "./rnn/sample.js";
 export { serializeSequenceModel, deserializeSequenceModel, type SequenceModelHeader } from "./rnn/io.js";
+// ONNX export (issue 17): a trained Network or SequenceClassifier as ONNX bytes
+export { saveOnnx, LAYER_TO_ONNX, ONNX_IR_VERSION, type OnnxExportOptions } from "./onnx/export.js";

@@ -160,6 +160,7 @@ export function helpText(): string {
     "       simdnet tune [options]       the book's η then λ search, as a table",
     "       simdnet rnn --task rows|chars|digits|reverse   recurrent networks (simdnet rnn --help)",
     "       simdnet train --ensemble 5 --export-filters f.png --export-misclassified m.png --grad-norms",
+    "       simdnet onnx export --model F --out F.onnx [--opset N]   a saved model as ONNX (simdnet onnx export --help)",
     "       simdnet slowdown [--out F.png]  chapter 3's learning slowdown: quadratic vs cross-entropy cost curves",
     "",
     ...rows,

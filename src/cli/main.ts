@@ -1,5 +1,5 @@
 /**
- * The `simdnet` command line: train | eval | predict | tune | slowdown. Errors print one clear line (no stack)
+ * The `simdnet` command line: train | eval | predict | tune | slowdown | rnn | onnx export. Errors print one clear line (no stack)
  * and exit with status 2 for bad usage, 1 for failures.
  */
 import { engineFromFlags, helpText, parseFlags } from "./config.js";
@@ -18,6 +18,15 @@ async function main(argv: string[]): Promise<number> {
   if (command === "rnn") {
     await (await import("../rnn/cli.js")).rnnCommand(rest);
     return 0;
+  }
+  // ONNX: `onnx export` here; the importer's `onnx inspect | run` join this dispatch when merged
+  if (command === "onnx") {
+    const [sub, ...args] = rest;
+    if (sub === "export") {
+      await (await import("./onnx-export.js")).onnxExportCommand(args);
+      return 0;
+    }
+    throw new RangeError(`simdnet onnx: unknown subcommand ${JSON.stringify(sub ?? "")}; expected: simdnet onnx export --model M.simdnet --out M.onnx`);
   }
   const { flags } = parseFlags(rest);
   if (flags.help) {

@@ -3,14 +3,14 @@
  * training = the first 50,000 of the training file, validation = its last 10,000, test = t10k.
  * Not for browser bundles (it imports node:fs and node:zlib).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import type { Shape } from "../tensor.js";
 import type { DataSet } from "./dataset.js";
 import type { MnistSplit } from "./mnist.js";
-import { idxDataSet, isGzip, parseIdxImages, parseIdxLabels } from "./idx.js";
+import { idxDataSet, isGzip, MAX_IDX_BYTES, parseIdxImages, parseIdxLabels, tooLarge } from "./idx.js";
 
 /** The four standard MNIST file names (each may also be present with a .gz suffix). */
 export const MNIST_FILES = {
@@ -26,6 +26,8 @@ export interface LoadIdxDirOptions {
   readonly validationSize?: number;
   /** Per-example input shape: default [784]; [1, 28, 28] for a conv net. */
   readonly shape?: Shape;
+  /** The most bytes one file may hold or decompress to (default {@link MAX_IDX_BYTES}, 256 MiB). */
+  readonly maxBytes?: number;
 }
 
 /** Which path holds `name` in `dir`: the plain file, else name.gz, else undefined. */
@@ -37,12 +39,26 @@ function findFile(dir: string, name: string): string | undefined {
   return undefined;
 }
 
-function readMaybeGzipped(path: string): Uint8Array {
+/** What a non-regular file is, for the error that refuses it (a FIFO would block the read forever). */
+function kind(st: import("node:fs").Stats): string {
+  return st.isDirectory() ? "a directory" : st.isFIFO() ? "a named pipe" : st.isSocket() ? "a socket"
+    : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : "not a regular file";
+}
+
+/**
+ * A regular file's bytes, gunzipped when they are gzip: refuses pipes, devices and directories before
+ * opening them, and files or decompressed data over `maxBytes` before holding them.
+ */
+function readMaybeGzipped(path: string, maxBytes: number): Uint8Array {
+  const st = statSync(path);
+  if (!st.isFile()) throw new Error(`simdnet: ${path} is ${kind(st)}; IDX data must be a regular file`);
+  if (st.size > maxBytes) throw tooLarge(`${path} (${st.size} bytes)`, maxBytes);
   const raw = new Uint8Array(readFileSync(path));
   if (!isGzip(raw)) return raw;
   try {
-    return new Uint8Array(gunzipSync(raw));
+    return new Uint8Array(gunzipSync(raw, { maxOutputLength: maxBytes }));
   } catch (err) {
+    if ((err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw tooLarge(`${path} decompressed`, maxBytes);
     throw new Error(`simdnet: ${path} is not valid gzip data: ${String(err)}`);
   }
 }
@@ -72,9 +88,11 @@ export function loadIdxDir(dir: string | URL, options: LoadIdxDirOptions = {}): 
   if (missing.length > 0) {
     throw new Error(`simdnet: MNIST directory ${path} is missing ${missing.join(", ")}`);
   }
+  const maxBytes = options.maxBytes ?? MAX_IDX_BYTES;
+  if (!(maxBytes > 0)) throw new RangeError(`simdnet: maxBytes must be a positive number of bytes, got ${maxBytes}`);
   const load = (imagesKey: string, labelsKey: string): DataSet => {
-    const images = labelled(found[imagesKey], () => parseIdxImages(readMaybeGzipped(found[imagesKey])));
-    const labels = labelled(found[labelsKey], () => parseIdxLabels(readMaybeGzipped(found[labelsKey])));
+    const images = labelled(found[imagesKey], () => parseIdxImages(readMaybeGzipped(found[imagesKey], maxBytes)));
+    const labels = labelled(found[labelsKey], () => parseIdxLabels(readMaybeGzipped(found[labelsKey], maxBytes)));
     return labelled(`${found[imagesKey]} and ${found[labelsKey]}`, () => idxDataSet(images, labels, { shape: options.shape }));
   };
   const train = load("trainImages", "trainLabels");

@@ -70,6 +70,14 @@ describe("gunzip", () => {
     const gz = await gzip(imagesFile());
     await expect(gunzip(gz.subarray(0, gz.length - 12))).rejects.toThrow(/corrupt or truncated/);
   });
+
+  it("stops a gzip bomb at the size limit instead of filling memory", async () => {
+    const bomb = await gzip(new Uint8Array(4 << 20));   // 4 MiB of zeros: ~4 KB compressed
+    expect(bomb.length).toBeLessThan(64 << 10);
+    await expect(gunzip(bomb, 1 << 20)).rejects.toThrow(/larger than the 1 MiB limit/);
+    await expect(decompressIfGzip(bomb, 1 << 20)).rejects.toThrow(/larger than the 1 MiB limit/);
+    expect((await gunzip(bomb, 4 << 20)).length).toBe(4 << 20);   // exactly at the limit is fine
+  });
 });
 
 describe("idxDataSet / parseIdxPair", () => {

@@ -1,5 +1,6 @@
 // Node-only data loading: loadIdxDir on the full MNIST in ../shared, and on small hand-built directories.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync, unlinkSync, mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,5 +74,25 @@ describe("loadIdxDir", () => {
     writeFileSync(join(dir, "t10k-labels-idx1-ubyte"), idx(0x803, [3, 1, 1], [1, 2, 3]));
     expect(() => loadIdxDir(dir)).toThrow(/IDX labels: wrong magic number 0x00000803 .* \(in .*t10k-labels-idx1-ubyte\)/);
     expect(() => loadIdxDir(tinyDir(12, 3, false), { validationSize: 13 })).toThrow(/validationSize must be an integer in \[0, 12\]/);
+  });
+
+  it("refuses a named pipe at once instead of blocking on it", () => {
+    const dir = tinyDir(12, 5, false);
+    const fifo = join(dir, "t10k-labels-idx1-ubyte");
+    unlinkSync(fifo);
+    execFileSync("mkfifo", [fifo]);   // nobody writes to it: reading it would block forever
+    expect(() => loadIdxDir(dir)).toThrow(/t10k-labels-idx1-ubyte is a named pipe; IDX data must be a regular file/);
+    unlinkSync(fifo);
+    mkdirSync(fifo);
+    expect(() => loadIdxDir(dir)).toThrow(/is a directory; IDX data must be a regular file/);
+  });
+
+  it("refuses a gzip file that decompresses past maxBytes, and a plain file larger than it", () => {
+    const dir = tinyDir(1000, 5, true);   // 4,000 pixel bytes of training images
+    expect(() => loadIdxDir(dir, { maxBytes: 2048, validationSize: 10 })).toThrow(/train-images-idx3-ubyte.gz decompressed is larger than the 2048-byte limit/);
+    const plain = tinyDir(1000, 5, false);
+    expect(() => loadIdxDir(plain, { maxBytes: 2048, validationSize: 10 })).toThrow(/train-images-idx3-ubyte \(4016 bytes\) is larger/);
+    expect(loadIdxDir(plain, { maxBytes: 4016, validationSize: 10 }).training.n).toBe(990);
+    expect(() => loadIdxDir(plain, { maxBytes: 0 })).toThrow(/maxBytes must be a positive number/);
   });
 });

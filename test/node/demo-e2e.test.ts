@@ -3,18 +3,23 @@
 // draws a real test digit with mouse events, trains in the worker, pauses, saves and loads models,
 // and checks that bad input gets a visible message. The weights the worker trains must hash the same
 // as the same run in Node with the same thread count (1, and 2 in the cross-origin isolated page).
-// A screenshot goes to test-output/demo.png.
+// The layout is checked at 1366×900 and 390×844 (no horizontal scroll on the phone, the prediction bars
+// on screen with the pad), axe-core scans the page, and the same build is served from a sub-path by a
+// plain static server that can hold back part of the digits (a run starts before the rest arrived).
+// Screenshots go to test-output/ (DEMO_SCREENSHOTS=docs writes docs/demo-desktop.png and demo-phone.png).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, preview, type PreviewServer } from "vite";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { fileURLToPath } from "node:url";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEngine } from "../../src/wasm/engine.js";
 import { loadEmbeddedMnist, type MnistSplit } from "../../src/data/mnist.js";
 import { deserializeModel } from "../../src/io/model.js";
 import { PRESETS, Session, weightsHash, type TrainConfig } from "../../demo/session.js";
+import { axeViolations, drawTestDigit, layout, staticServer } from "./demo-helpers.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const outDir = mkdtempSync(join(tmpdir(), "simdnet-demo-"));
@@ -25,6 +30,7 @@ let split: MnistSplit;
 
 beforeAll(async () => {
   mkdirSync(`${root}test-output`, { recursive: true });
+  execFileSync(process.execPath, ["--import", "tsx", "scripts/embed-mnist.ts"], { cwd: root, stdio: "ignore" }); // build/mnist-demo.gz
   await build({ root: `${root}demo`, configFile: `${root}vite.config.ts`, logLevel: "error", build: { outDir, emptyOutDir: true } });
   server = await preview({ root: `${root}demo`, configFile: `${root}vite.config.ts`, build: { outDir }, preview: { port: 0, host: "127.0.0.1", strictPort: false }, logLevel: "error" });
   url = server.resolvedUrls!.local[0];
@@ -42,43 +48,18 @@ afterAll(async () => {
 });
 
 /** A fresh page with the shipped model loaded; page errors are collected. `setup` runs before it loads. */
-async function open(setup?: (page: Page) => Promise<unknown>): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 1500 }, acceptDownloads: true });
+async function open(setup?: (page: Page) => Promise<unknown>, at = url, viewport = { width: 1100, height: 1500 }, phone = false): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport, acceptDownloads: true, ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}) });
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await setup?.(page);
-  await page.goto(url);
+  await page.goto(at);
   await page.waitForSelector('#model-info[data-model="shipped CNN"]', { timeout: 60_000 });
   return { page, errors };
 }
 
-/**
- * Draws test digit i with the mouse: one horizontal drag per run of ink (> 0.5) in each of its 28
- * rows, 10 canvas pixels per MNIST pixel, as a person would colour it in.
- */
-async function drawDigit(page: Page, i: number): Promise<number> {
-  const box = (await page.locator("#pad").boundingBox())!;
-  const border = 2;
-  const px = (box.width - 2 * border) / 28;
-  const img = split.test.inputs.subarray(i * 784, (i + 1) * 784);
-  for (let y = 0; y < 28; y++) {
-    let x = 0;
-    while (x < 28) {
-      if (img[y * 28 + x] <= 127) {
-        x++;
-        continue;
-      }
-      const x0 = x;
-      while (x < 28 && img[y * 28 + x] > 127) x++;
-      const cy = box.y + border + (y + 0.5) * px;
-      await page.mouse.move(box.x + border + (x0 + 0.5) * px, cy);
-      await page.mouse.down();
-      await page.mouse.move(box.x + border + (x - 0.5) * px, cy, { steps: 3 });
-      await page.mouse.up();
-    }
-  }
-  return split.test.labels![i];
-}
+/** Draws test digit i of the embedded split with the mouse (demo-helpers.ts); returns its label. */
+const drawDigit = (page: Page, i: number): Promise<number> => drawTestDigit(page, split.test, i);
 
 async function attr(page: Page, sel: string, name: string): Promise<string | null> {
   return page.getAttribute(sel, name);
@@ -256,6 +237,7 @@ describe("the demo, built by vite and served by vite preview, in Chromium", () =
     await nosimd.goto(url);
     await nosimd.waitForSelector("#fatal:not([hidden])");
     expect(await nosimd.textContent("#fatal")).toContain("does not support WebAssembly SIMD");
+    expect(await nosimd.textContent("#train-status")).toContain("training needs WebAssembly SIMD too");
     await nosimd.close();
 
     const noworker = await browser.newPage();
@@ -265,4 +247,157 @@ describe("the demo, built by vite and served by vite preview, in Chromium", () =
     expect(await noworker.textContent("#train-status")).toContain("worker");
     await noworker.close();
   }, 120_000);
+});
+
+const shots = process.env.DEMO_SCREENSHOTS === "docs" ? `${root}docs` : `${root}test-output`;
+
+describe("the demo's layout and accessibility, in Chromium", () => {
+  it("desktop 1366×900: pad and bars side by side, both on screen; a short run fills charts and milestones; no serious axe violations", async () => {
+    const { page, errors } = await open(undefined, url, { width: 1366, height: 900 });
+    let l = await layout(page);
+    expect(l.scrollWidth).toBeLessThanOrEqual(l.innerWidth);
+    expect(l.bars.left).toBeGreaterThanOrEqual(l.pad.right); // side by side
+    for (const r of [l.pad, l.bars]) expect(r.bottom).toBeLessThanOrEqual(l.innerHeight);
+    // network2's preset for 3 epochs: charts, legends with values, the 90% milestone with its time
+    await page.waitForSelector("#start:not([disabled])", { timeout: 60_000 });
+    await page.fill("#epochs", "3");
+    await page.click("#start");
+    await page.waitForSelector('#train-status[data-state="done"]', { timeout: 120_000 });
+    expect(Number(await attr(page, "#chart-accuracy", "data-points"))).toBe(4);
+    expect(await page.textContent("#chart-accuracy .chart-legend")).toMatch(/validation \d+\.\d\d%/);
+    expect(await page.textContent("#chart-speed .chart-legend")).toMatch(/[\d,]+/);
+    const m90 = page.locator('#milestones li[data-threshold="0.9"]');
+    expect(Number(await m90.getAttribute("data-seconds"))).toBeGreaterThan(0); // network2 passes 90% within 3 epochs
+    expect(await m90.textContent()).toMatch(/≥ 90%\d+\.\d s · epoch [123]$/);
+    // examples/s: a point per 0.1 s of training, each the average of the last 0.5 s of chunks
+    const speeds = (JSON.parse((await attr(page, "#chart-speed", "data-series"))!) as number[][])[1];
+    expect(speeds.length).toBeGreaterThan(0);
+    const label = await drawDigit(page, 3);
+    await page.waitForFunction(() => document.querySelector("#prediction")?.hasAttribute("data-label"));
+    expect(await attr(page, "#prediction", "data-label")).toBe(String(label));
+    await page.evaluate(() => scrollTo(0, 0));
+    l = await layout(page);
+    for (const r of [l.pad, l.bars]) expect(r.bottom).toBeLessThanOrEqual(l.innerHeight);
+    await page.screenshot({ path: `${shots}/demo-desktop.png`, fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it("phone 390×844: no horizontal scroll, pad and bars stacked and both on screen while drawing; no serious axe violations", async () => {
+    const { page, errors } = await open(undefined, url, { width: 390, height: 844 }, true);
+    const l = await layout(page);
+    expect(l.scrollWidth).toBeLessThanOrEqual(l.innerWidth);
+    expect(l.bars.top).toBeGreaterThanOrEqual(l.pad.bottom); // stacked
+    for (const r of [l.pad, l.bars]) {
+      expect(r.top).toBeGreaterThanOrEqual(0);
+      expect(r.bottom).toBeLessThanOrEqual(l.innerHeight);
+      expect(r.right).toBeLessThanOrEqual(l.innerWidth);
+    }
+    const label = await drawDigit(page, 0);
+    await page.waitForFunction(() => document.querySelector("#prediction")?.hasAttribute("data-label"));
+    expect(await attr(page, "#prediction", "data-label")).toBe(String(label));
+    expect(await page.evaluate(() => scrollY)).toBe(0); // drawing did not scroll the page
+    await page.screenshot({ path: `${shots}/demo-phone.png` });
+    // the training panel fits too, with every control reachable
+    await page.locator("#train-section").scrollIntoViewIfNeeded();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const wide = await page.evaluate(() => [...document.querySelectorAll("input, select, button, canvas, .chart")].filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5).map((e) => e.id || e.className));
+    expect(wide).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("a failed start clears the previous run's progress, speed, charts and milestones, and says what was wrong", async () => {
+    const { page, errors } = await open();
+    await page.waitForSelector("#start:not([disabled])", { timeout: 60_000 });
+    await page.fill("#epochs", "1");
+    await page.click("#start");
+    await page.waitForSelector('#train-status[data-state="done"]', { timeout: 120_000 });
+    expect(Number(await attr(page, "#chart-cost", "data-points"))).toBe(2);
+    await page.fill("#arch", "784-30-banana");
+    await page.click("#start");
+    await page.waitForSelector('#train-status[data-state="error"]', { timeout: 30_000 });
+    expect(await page.textContent("#train-status")).toMatch(/banana|784/);
+    for (const c of ["#chart-cost", "#chart-accuracy", "#chart-speed"]) expect(await attr(page, c, "data-points")).toBe("0");
+    expect(await page.$eval("#progress", (p) => (p as HTMLProgressElement).value)).toBe(0);
+    expect(await page.textContent("#speed")).toBe("");
+    expect(await page.locator("#milestones li.reached").count()).toBe(0);
+    expect(await page.isEnabled("#start")).toBe(true);
+    await page.fill("#eta", "-1");
+    await page.click("#start");
+    expect(await page.textContent("#train-status")).toContain("learning rate η must be a positive number");
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+});
+
+describe("the built demo served from a sub-path by a plain static server", () => {
+  it("loads everything under /simdnet/, predicts, and trains before the rest of the digits arrived", async () => {
+    const { server, state, hold } = staticServer(outDir, "/simdnet/");
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}/simdnet/`;
+    try {
+      hold(0.45); // validation + test are the first 20% of the file, then the training digits
+      const { page, errors } = await open(undefined, base);
+      const label = await drawDigit(page, 1);
+      await page.waitForFunction((l) => document.querySelector("#prediction")?.getAttribute("data-label") === String(l), label, { timeout: 10_000 });
+      await page.waitForSelector("#start:not([disabled])", { timeout: 60_000 });
+      await page.waitForFunction(() => Number(document.querySelector("#digits")?.getAttribute("data-training")) >= 1000, null, { timeout: 60_000 });
+      expect(await attr(page, "#digits", "data-done")).toBe("false");
+      // a run on the first 1,000 training digits trains and finishes while the rest is held back
+      await page.selectOption("#threads", "1"); // as the Node run below
+      await page.fill("#epochs", "1");
+      await page.fill("#train-size", "1000");
+      await page.click("#start");
+      await page.waitForSelector('#train-status[data-state="done"]', { timeout: 120_000 });
+      expect(await attr(page, "#digits", "data-done")).toBe("false");
+      const hash1000 = await attr(page, "#train-status", "data-hash");
+      const e = await createEngine({ variant: "relaxed" });
+      const node = (c: Partial<TrainConfig>): string => {
+        const s = new Session(e, split, { ...PRESETS.network2.config, ...c });
+        while (!s.done) s.step(1000);
+        return weightsHash(s.net.getParams());
+      };
+      expect(hash1000).toBe(node({ epochs: 1, trainSize: 1000 }));
+      // all 8,000 must wait for the rest: it says so, then starts once they are in
+      await page.fill("#train-size", "8000");
+      await page.$eval("#train-status", (s) => delete (s as HTMLElement).dataset.hash);
+      await page.click("#start");
+      await page.waitForSelector('#train-status[data-state="waiting"]', { timeout: 30_000 });
+      expect(await page.textContent("#train-status")).toMatch(/waiting for the training digits/);
+      state.release();
+      await page.waitForSelector('#train-status[data-state="done"][data-hash]', { timeout: 120_000 });
+      expect(await attr(page, "#digits", "data-done")).toBe("true");
+      expect(await attr(page, "#train-status", "data-hash")).toBe(node({ epochs: 1, trainSize: 8000 }));
+      const outside = state.requests.filter((p) => !p.startsWith("/simdnet/"));
+      expect(outside).toEqual([]);
+      expect(state.requests.some((p) => /\/simdnet\/assets\/mnist-demo-.*\.gz$/.test(p))).toBe(true);
+      expect(state.requests.some((p) => /mnist-embedded/.test(p))).toBe(false); // the 7.9 MB raw file is not even in the build
+      expect(readdirSync(join(outDir, "assets")).some((f) => f.includes("mnist-embedded"))).toBe(false);
+      expect(errors).toEqual([]);
+      await page.close();
+
+      // the digits missing: the training panel says so
+      state.missing = true;
+      const broken = await browser.newPage();
+      await broken.goto(base);
+      await broken.waitForSelector('#train-status[data-state="error"]', { timeout: 30_000 });
+      expect(await broken.textContent("#train-status")).toMatch(/digits .*mnist-demo.*HTTP 404/);
+      await broken.close();
+
+      // the page's own script missing (a build for another path): a visible message, not "loading…" forever
+      const noscript = await browser.newPage();
+      await noscript.route(/assets\/index-[^/]*\.js$/, (r) => r.fulfill({ status: 404, body: "" }));
+      await noscript.goto(base);
+      await noscript.waitForSelector("#fatal:not([hidden])", { timeout: 30_000 });
+      expect(await noscript.textContent("#fatal")).toMatch(/could not start: .*index-.*\.js did not load/);
+      await noscript.close();
+    } finally {
+      state.release();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 240_000);
 });
