@@ -10,7 +10,7 @@
  * sign of a free split.
  */
 import { createEngine, type Engine } from "../src/wasm/engine.js";
-import { gemm, splitPolicy } from "../src/wasm/parallel.js";
+import { splitPolicy } from "../src/wasm/parallel.js";
 import { Network } from "../src/network.js";
 import { Trainer } from "../src/train/trainer.js";
 import { SequenceClassifier } from "../src/rnn/classifier.js";
@@ -30,7 +30,7 @@ function gemmRate(es: Engine[], M: number, N: number, K: number, tA = 0, tB = 0)
   const flops = 2 * M * N * K, reps = Math.max(1, Math.round(2e8 / flops));
   const fns = es.map((e) => {
     const a = e.allocFrom(values(M * K, 1)), b = e.allocFrom(values(K * N, 2)), c = e.alloc(M * N);
-    return () => { for (let r = 0; r < reps; r++) gemm(e, c, a, b, M, N, K, tA, tB, 1, 0); };
+    return () => { for (let r = 0; r < reps; r++) e.k.gemm(c, a, b, e.gemmScratch, M, N, K, tA, tB, 1, 0); };
   });
   return interleaved(fns).map((t) => ({ wall: (reps * flops) / t.wall / 1e6, cpu: (reps * flops) / t.cpu / 1e6 }));
 }
@@ -51,7 +51,7 @@ export async function threadsSection(ctx: BenchContext): Promise<string[]> {
   const marks = es.map((e) => e.mark());
   // one dispatch + barrier: both threads fill 4 floats
   const tiny = es[1].alloc(8), pool = es[1].pool!;
-  const trip = () => { for (let i = 0; i < 1000; i++) pool.run([{ fn: "fill", args: [tiny, 0, 4] }, { fn: "fill", args: [tiny + 16, 0, 4] }]); };
+  const trip = () => { for (let i = 0; i < 1000; i++) pool.run([{ fn: "fill", args: [tiny, 4, 0] }, { fn: "fill", args: [tiny + 16, 4, 0] }]); };
   const [rt] = interleaved([trip]);
   json.roundTripUs = [{ wall: rt.wall, cpu: rt.cpu }];
   rows.push(`| dispatch + barrier round trip (2 threads, empty work), µs | | ${fmt(rt.wall, 1)} / ${fmt(rt.cpu, 1)} | |`);

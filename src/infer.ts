@@ -6,6 +6,7 @@
  * `loadModel(bytes, { wasm: precompiledModule })`.
  */
 import { Engine, type Kernels } from "./wasm/engine.js";
+import { INFER_KERNELS } from "./wasm/kernels.js";
 import { loadWasm, readUrl, readVariant, type WasmSource } from "./wasm/load.js";
 import { deserializeModel, type ModelHeader } from "./io/model.js";
 import type { Network } from "./network.js";
@@ -30,14 +31,6 @@ export interface InferOptions {
   /** Growth ceiling of the engine's memory in 64 KiB pages (default 32768 = 2 GiB). */
   maximumPages?: number;
 }
-
-/** The kernels inference calls: a module without one of them is not a simdnet kernel build. */
-const NEEDED: readonly (keyof Kernels)[] = [
-  "heap_base", "relaxed_simd", "debug_build", "gemm", "gemm_scratch_floats", "fill", "copy", "bias_add",
-  "sigmoid_forward", "tanh_forward", "relu_forward", "step_forward", "softmax_forward", "row_argmax",
-  "count_nonfinite", "rng_seed", "rng_normal", "rng_uniform", "conv2d_forward", "conv2d_direct_forward",
-  "maxpool2d_forward", "l2pool2d_forward",
-];
 
 const FIX = "it ships in simdnet's dist/build/ (in a checkout, `npm run asbuild` builds it); reinstall simdnet or pass { wasm }";
 
@@ -72,7 +65,7 @@ export async function createInferenceEngine(options: InferOptions = {}): Promise
     throw new Error(`simdnet: ${what} does not import its memory, so it is not a simdnet kernel build; ${FIX}`);
   }
   const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
-  const missing = NEEDED.filter((name) => !exported.has(name));
+  const missing = INFER_KERNELS.filter((name) => !exported.has(name)); // a module without one is not a simdnet kernel build
   if (missing.length > 0) {
     throw new Error(`simdnet: ${what} lacks the kernels ${missing.join(", ")}: it is not a simdnet kernel build of this version; ${FIX}`);
   }

@@ -4,7 +4,7 @@
  * SGD step is two fused kernel calls, one over the weights (with L2/L1) and one over the biases.
  */
 import { defaultEngine, type Engine, type Ptr } from "./wasm/engine.js";
-import { Rng } from "./rng.js";
+import { Rng, checkSeed } from "./rng.js";
 import { Layer, checkInit, layoutParams, type InitScheme, type Param } from "./layers/layer.js";
 import { Dense } from "./layers/dense.js";
 import { Activation, checkActivation, type ActivationName } from "./layers/activation.js";
@@ -32,6 +32,13 @@ export interface NetworkOptions {
   init?: InitScheme;
   /** Seed for initialization and dropout masks (default 0). */
   seed?: number;
+  /**
+   * false: skip the random initialization (parameters stay 0) for a caller that sets every parameter
+   * next, as loading a saved model does; nothing is drawn, so the inference build needs no RNG kernels.
+   * The generator is seeded on first use and advanced past the skipped initialization, so whatever
+   * draws follow (dropout masks) are the ones an initialized network makes. Default true.
+   */
+  initialize?: boolean;
 }
 
 /** Accuracy and cost of a network on a data set. */
@@ -75,8 +82,6 @@ export class Network {
   /** Flat parameter and gradient buffers (numParams f32 each, identical layout). */
   readonly paramPtr: Ptr;
   readonly gradPtr: Ptr;
-  /** The generator for initialization and dropout masks. */
-  readonly rng: Rng;
   readonly seed: number;
 
   private capacity = 0;
@@ -85,6 +90,9 @@ export class Network {
   private labBuf: Ptr = 0;
   private deltaBuf: Ptr = 0;
   private resident = new WeakMap<DataSet, ResidentData>();
+  private generator: Rng | null = null;
+  private readonly rngState: Ptr = 0;
+  private readonly scheme: InitScheme;
 
   /**
    * `new Network([784, 30, 10], opts)` builds the book's sigmoid network (Dense + activation per
@@ -113,10 +121,30 @@ export class Network {
     ));
 
     this.seed = opts.seed ?? 0;
-    this.rng = new Rng(this.engine, this.seed);
-    const scheme = opts.init ?? "default";
-    checkInit(scheme);
-    for (const l of layers) l.init(this.rng, scheme);
+    this.scheme = opts.init ?? "default";
+    if (opts.initialize === false) {
+      checkSeed(this.seed);
+      this.rngState = this.engine.alloc(4);
+      checkInit(this.scheme);
+      return;
+    }
+    this.generator = new Rng(this.engine, this.seed);
+    checkInit(this.scheme);
+    for (const l of layers) l.init(this.generator, this.scheme);
+  }
+
+  /** The generator for initialization and dropout masks. */
+  get rng(): Rng {
+    return (this.generator ??= this.skippedInit());
+  }
+
+  /** The generator of a network built with `initialize: false`: seeded, then advanced past the initialization it skipped. */
+  private skippedInit(): Rng {
+    const rng = new Rng(this.engine, this.seed, this.rngState);
+    const params = this.getParams();
+    for (const l of this.layers) l.init(rng, this.scheme);
+    this.setParams(params);
+    return rng;
   }
 
   /** Values per example going in. */
@@ -152,7 +180,8 @@ export class Network {
 
   /** Runs B examples at x (B, inputSize) through every layer; returns the output pointer. */
   forwardPtr(x: Ptr, B: number, training = false): Ptr {
-    const mode = { training, rng: this.rng };
+    const net = this;
+    const mode = { training, get rng() { return net.rng; } }; // drawn from only when training
     for (const l of this.layers) x = l.forward(x, B, mode);
     return x;
   }
@@ -203,7 +232,7 @@ export class Network {
 
   /** Zeroes every gradient (one fill). */
   zeroGrad(): void {
-    this.engine.k.fill(this.gradPtr, 0, this.numParams);
+    this.engine.k.fill(this.gradPtr, this.numParams, 0);
   }
 
   /** A copy of all parameters (weights first, then biases), e.g. to restore later. */

@@ -4,7 +4,6 @@
  * Layers call the raw kernels (`engine.k`) on shapes they checked once at construction.
  */
 import { Tensor, type Shape } from "./tensor.js";
-import { gemm as parallelGemm } from "./wasm/parallel.js";
 
 function fail(op: string, msg: string): never {
   throw new RangeError(`simdnet: ${op}: ${msg}`);
@@ -45,7 +44,7 @@ export function gemm(c: Tensor, a: Tensor, b: Tensor, opts: GemmOptions = {}): T
   if (am !== M || bn !== N) fail("gemm", `C is ${M}x${N} but op(A)·op(B) is ${am}x${bn}`);
   if (!Number.isFinite(alpha) || !Number.isFinite(beta)) fail("gemm", `alpha and beta must be finite, got ${alpha}, ${beta}`);
   const e = c.engine;
-  parallelGemm(e, c.ptr, a.ptr, b.ptr, M, N, ak, transA ? 1 : 0, transB ? 1 : 0, alpha, beta); // split across the engine's threads when it pays
+  e.k.gemm(c.ptr, a.ptr, b.ptr, e.gemmScratch, M, N, ak, transA ? 1 : 0, transB ? 1 : 0, alpha, beta);
   return c;
 }
 
@@ -90,7 +89,7 @@ export function softmax(out: Tensor, inp: Tensor): Tensor {
 export function axpy(y: Tensor, alpha: number, x: Tensor): Tensor {
   sameEngine("axpy", y, x);
   sameSize("axpy", y, x, "y", "x");
-  y.engine.k.axpy(y.ptr, alpha, x.ptr, y.size);
+  y.engine.k.axpy(y.ptr, x.ptr, y.size, alpha);
   return y;
 }
 

@@ -8,17 +8,24 @@
  */
 import type { Engine, Ptr } from "./wasm/engine.js";
 
+/** Throws unless seed is a finite number (the generator uses its low 32 bits). */
+export function checkSeed(seed: number): void {
+  if (!Number.isFinite(seed)) throw new TypeError(`simdnet: a seed must be a finite number, got ${seed}`);
+}
+
 /** A seeded generator whose 16 bytes of state live in wasm memory. */
 export class Rng {
   /** Byte offset of the 4 u32 of xoshiro128** state. */
   readonly state: Ptr;
 
+  /** Seeds a generator whose state lives at `state` (4 u32 the caller allocated), or in a fresh allocation. */
   constructor(
     private readonly e: Engine,
     seed: number,
+    state?: Ptr,
   ) {
-    if (!Number.isFinite(seed)) throw new TypeError(`simdnet: a seed must be a finite number, got ${seed}`);
-    this.state = e.alloc(4);
+    checkSeed(seed);
+    this.state = state ?? e.alloc(4);
     e.k.rng_seed(this.state, seed >>> 0);
   }
 

@@ -80,7 +80,7 @@ export class Tensor {
 
   /** Sets every element to value. */
   fill(value: number): this {
-    this.engine.k.fill(this.ptr, value, this.size);
+    this.engine.k.fill(this.ptr, this.size, value);
     return this;
   }
 

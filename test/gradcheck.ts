@@ -66,7 +66,7 @@ export function checkLayerGradients(e: Engine, layer: Layer, B: number, seed = 1
   };
   loss();
   const dout = e.allocFrom(g);
-  e.k.fill(pg, 0, Math.max(total, 1));
+  e.k.fill(pg, Math.max(total, 1), 0);
   const dinpPtr: Ptr = layer.backward(dout, B, true);
   const dinp = e.read(dinpPtr, nIn);
   const dparams = e.read(pg, total);

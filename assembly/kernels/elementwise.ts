@@ -3,7 +3,7 @@
 // which add into theirs. out may alias an input wherever the operation is elementwise.
 import { at, madd, fmadd } from "./util";
 
-export function fill(out: usize, value: f32, N: i32): void {
+export function fill(out: usize, N: i32, value: f32): void {
   // out[i] = value
   const v = f32x4.splat(value);
   let i = 0;
@@ -16,7 +16,7 @@ export function copy(out: usize, inp: usize, N: i32): void {
   memory.copy(out, inp, <usize>N << 2);
 }
 
-export function scale(out: usize, inp: usize, alpha: f32, N: i32): void {
+export function scale(out: usize, inp: usize, N: i32, alpha: f32): void {
   // out[i] = alpha * inp[i]
   const va = f32x4.splat(alpha);
   let i = 0;
@@ -24,7 +24,7 @@ export function scale(out: usize, inp: usize, alpha: f32, N: i32): void {
   for (; i < N; i++) store<f32>(at(out, i), alpha * load<f32>(at(inp, i)));
 }
 
-export function axpy(y: usize, alpha: f32, x: usize, N: i32): void {
+export function axpy(y: usize, x: usize, N: i32, alpha: f32): void {
   // y[i] += alpha * x[i]
   const va = f32x4.splat(alpha);
   let i = 0;

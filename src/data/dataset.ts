@@ -4,7 +4,6 @@
  * gather kernel scales them to [0, 1]).
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
-import { splitPlanes } from "../wasm/parallel.js";
 import type { Shape } from "../tensor.js";
 
 /** Examples with either class labels (classification) or float targets (anything else), or both. */
@@ -121,12 +120,9 @@ export class ResidentData {
    * labels unless float targets were given) and their labels into lab (B) when labels exist.
    */
   gather(idx: Ptr, B: number, x: Ptr, y: Ptr, lab: Ptr): void {
-    const e = this.e, k = e.k, D = this.inputSize;
-    // the inputs, split by examples across the engine's threads when that pays: x and idx advance per
-    // example, the source does not
-    if (this.u8) {
-      if (!splitPlanes(e, "gather_rows_u8", [x, this.inputs, idx], [D, 0, 1], B, [D, this.scale], D)) k.gather_rows_u8(x, this.inputs, idx, B, D, this.scale);
-    } else if (!splitPlanes(e, "gather_rows", [x, this.inputs, idx], [D, 0, 1], B, [D], D)) k.gather_rows(x, this.inputs, idx, B, D);
+    const k = this.e.k, D = this.inputSize;
+    if (this.u8) k.gather_rows_u8(x, this.inputs, idx, B, D, this.scale);
+    else k.gather_rows(x, this.inputs, idx, B, D);
     if (this.labels) k.gather_rows(lab, this.labels, idx, B, 1); // i32 bits copied as-is
     if (this.targets) k.gather_rows(y, this.targets, idx, B, this.outputs);
     else k.one_hot(y, lab, B, this.outputs);

@@ -111,7 +111,7 @@ export function deserializeModel(bytes: Uint8Array, opts: { engine?: Engine } = 
   if (bytes.length !== expected) bad(`expected ${expected} bytes for ${header.numParams} weights, got ${bytes.length} (${bytes.length < expected ? "truncated" : "trailing data"})`);
   const wbytes = bytes.slice(start);
   if (crc32(wbytes) !== header.crc32) bad("the weights fail their CRC-32 check (the file is corrupt)");
-  const net = new Network(buildLayers(header.layers, header.inputShape as Shape), { engine: opts.engine, cost: header.cost, seed: header.seed });
+  const net = new Network(buildLayers(header.layers, header.inputShape as Shape), { engine: opts.engine, cost: header.cost, seed: header.seed, initialize: false });
   if (net.numParams !== header.numParams) bad(`the architecture has ${net.numParams} parameters but the file holds ${header.numParams}`);
   const names = net.params.map((p) => `${p.name}:${p.shape.join("x")}`).join(",");
   const saved = header.params.map((p) => `${p.name}:${p.shape.join("x")}`).join(",");
@@ -150,7 +150,7 @@ export function loadNetwork2Json(text: string, opts: { engine?: Engine } = {}): 
   if (!Array.isArray(sizes) || !Array.isArray(weights) || !Array.isArray(biases)) bad("network2 JSON needs sizes, weights and biases");
   if (weights.length !== sizes.length - 1 || biases.length !== sizes.length - 1) bad(`sizes [${sizes}] need ${sizes.length - 1} weight and bias matrices`);
   const cost: CostName = d.cost === "QuadraticCost" ? "quadratic" : d.cost === "CrossEntropyCost" || d.cost === undefined ? "cross-entropy" : bad(`unknown cost ${JSON.stringify(d.cost)}`);
-  const net = new Network(sizes, { engine: opts.engine, cost });
+  const net = new Network(sizes, { engine: opts.engine, cost, initialize: false });
   const values = new Float32Array(net.numParams);
   let wi = 0;
   let bi = 0;

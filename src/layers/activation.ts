@@ -4,7 +4,6 @@
  * sigmoid neurons). Kernels: assembly/kernels/activation.ts.
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
-import { fill, ranges } from "../wasm/parallel.js";
 import { Layer, type LayerSpec, type Mode, type Shape } from "./layer.js";
 
 /** The activations a layer can apply. */
@@ -40,7 +39,7 @@ export class Activation extends Layer {
   forward(inp: Ptr, B: number, _mode: Mode): Ptr {
     this.checkBatch(B);
     if (this.fn === "identity") return inp;
-    ranges(this.e, `${this.fn}_forward`, [this.out, inp], B * this.outSize); // threads: ranges of the values
+    this.e.k[`${this.fn}_forward`](this.out, inp, B * this.outSize);
     return this.out;
   }
 
@@ -52,8 +51,8 @@ export class Activation extends Layer {
     if (this.fn === "identity") return dout;
     const n = B * this.outSize;
     // forward was: out = f(inp); so dinp = dout ⊙ f'(inp), f' read off the saved output (BP2's ⊙ σ'(z))
-    fill(this.e, this.dinp, 0, n);
-    ranges(this.e, `${this.fn}_backward`, [this.dinp, this.out, dout], n);
+    this.e.k.fill(this.dinp, n, 0);
+    this.e.k[`${this.fn}_backward`](this.dinp, this.out, dout, n);
     return this.dinp;
   }
 

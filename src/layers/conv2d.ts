@@ -5,7 +5,7 @@
  * Kernels: assembly/kernels/conv.ts (im2col + packed GEMM, or direct convolution).
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
-import { allocConvScratch, conv2dBackward, conv2dForward, fill, type ConvScratch, type ConvShape } from "../wasm/parallel.js";
+import { convScratchFloats } from "../wasm/parallel.js";
 import type { Rng } from "../rng.js";
 import { Layer, initWeightAndBias, type InitScheme, type LayerSpec, type Mode, type Param, type ParamSpec, type Shape } from "./layer.js";
 
@@ -61,9 +61,8 @@ export class Conv2D extends Layer {
   private b!: Param;
   private inp: Ptr = 0;
   private out: Ptr = 0;
-  private ws: ConvScratch = { dcol: [], dw: [], dbias: [] };
-  /** {@link geometry}, made on first use. */
-  private shape?: ConvShape;
+  /** im2col's input-gradient buffer (and, with threads, every thread's partial sums). */
+  private dcol: Ptr = 0;
   private dinp: Ptr = 0;
 
   /** A convolution over examples of inShape = [C, H, W]. */
@@ -144,7 +143,7 @@ export class Conv2D extends Layer {
     this.maxBatch = maxBatch;
     this.out = e.alloc(maxBatch * this.outSize);
     this.dinp = e.alloc(maxBatch * this.inSize);
-    if (this.uses === "im2col") this.ws = allocConvScratch(e, this.geometry);
+    if (this.uses === "im2col") this.dcol = e.alloc(convScratchFloats(e, this.channels, this.kernel, this.filters, this.outShape[1], this.outShape[2]));
   }
 
   forward(inp: Ptr, B: number, _mode: Mode): Ptr {
@@ -154,7 +153,7 @@ export class Conv2D extends Layer {
     const [F, OH, OW] = this.outShape;
     const k = this.e.k;
     if (this.uses === "im2col") {
-      conv2dForward(this.e, this.out, inp, this.w.value, this.b.value, B, this.geometry);
+      k.conv2d_forward(this.out, inp, this.w.value, this.b.value, this.e.gemmScratch, B, C, H, W, F, this.kernel, this.stride, this.pad, OH, OW);
     } else {
       k.conv2d_direct_forward(this.out, inp, this.w.value, this.b.value, B, C, H, W, F, this.kernel, this.stride, this.pad, OH, OW);
     }
@@ -166,19 +165,14 @@ export class Conv2D extends Layer {
     const [F, OH, OW] = this.outShape;
     const k = this.e.k;
     const dinp = needDinp ? this.dinp : 0;
-    if (needDinp) fill(this.e, dinp, 0, B * this.inSize); // the kernels add into dinp
+    if (needDinp) k.fill(dinp, B * this.inSize, 0); // the kernels add into dinp
     if (this.uses === "im2col") {
-      conv2dBackward(this.e, this.ws, dinp, this.w.grad, this.b.grad, dout, this.inp, this.w.value, B, this.geometry);
+      k.conv2d_backward(dinp, this.w.grad, this.b.grad, dout, this.inp, this.w.value, this.dcol, this.e.gemmScratch, B, C, H, W, F,
+                        this.kernel, this.stride, this.pad, OH, OW);
     } else {
       k.conv2d_direct_backward(dinp, this.w.grad, this.b.grad, dout, this.inp, this.w.value, B, C, H, W, F, this.kernel, this.stride, this.pad, OH, OW);
     }
     return dinp;
-  }
-
-  /** The shape record the threaded wrappers take (src/wasm/parallel.ts). */
-  private get geometry(): ConvShape {
-    return (this.shape ??= { C: this.inShape[0], H: this.inShape[1], W: this.inShape[2], F: this.outShape[0],
-      k: this.kernel, s: this.stride, pad: this.pad, OH: this.outShape[1], OW: this.outShape[2] });
   }
 
   spec(): LayerSpec {

@@ -3,7 +3,6 @@
  * output j) and the whole mini-batch in one GEMM (BP1–BP4 in matrix form). Kernels: gemm.ts, reduce.ts.
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
-import { gemm } from "../wasm/parallel.js";
 import type { Rng } from "../rng.js";
 import { Layer, initWeightAndBias, type InitScheme, type LayerSpec, type Mode, type Param, type ParamSpec } from "./layer.js";
 
@@ -64,7 +63,7 @@ export class Dense extends Layer {
     this.inp = inp;
     const k = this.e.k;
     // z = inp · Wᵀ: (B, C) x (OC, C)ᵀ, then + b on every row
-    gemm(this.e, this.out, inp, this.w.value, B, this.outputs, this.inputs, 0, 1, 1, 0);
+    k.gemm(this.out, inp, this.w.value, this.e.gemmScratch, B, this.outputs, this.inputs, 0, 1, 1, 0);
     k.bias_add(this.out, this.b.value, B, this.outputs);
     return this.out;
   }
@@ -73,11 +72,11 @@ export class Dense extends Layer {
     const k = this.e.k;
     // forward was: out[b,o] = b[o] + Σ_c inp[b,c] W[o,c]
     // BP4: dW += doutᵀ · inp, (OC, B) x (B, C); BP3: db += Σ_b dout[b,:]
-    gemm(this.e, this.w.grad, dout, this.inp, this.outputs, this.inputs, B, 1, 0, 1, 1);
+    k.gemm(this.w.grad, dout, this.inp, this.e.gemmScratch, this.outputs, this.inputs, B, 1, 0, 1, 1);
     k.col_sum(this.b.grad, dout, B, this.outputs);
     if (!needDinp) return 0;
     // BP2 (before the activation's σ'): dinp = dout · W, (B, OC) x (OC, C)
-    gemm(this.e, this.dinp, dout, this.w.value, B, this.inputs, this.outputs, 0, 0, 1, 0);
+    k.gemm(this.dinp, dout, this.w.value, this.e.gemmScratch, B, this.inputs, this.outputs, 0, 0, 1, 0);
     return this.dinp;
   }
 

@@ -5,7 +5,6 @@
  * Kernels: assembly/kernels/pool.ts.
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
-import { fill, splitPlanes } from "../wasm/parallel.js";
 import { Layer, type LayerSpec, type Mode, type Shape } from "./layer.js";
 
 export type PoolKind = "max" | "l2";
@@ -77,14 +76,8 @@ export class Pool2D extends Layer {
     this.inp = inp;
     const [C, H, W] = this.inShape;
     const k = this.e.k;
-    const HW = H * W, P = this.outShape[1] * this.outShape[2], rest = [H, W, this.size, this.stride];
-    if (this.kind === "max") {
-      if (!splitPlanes(this.e, "maxpool2d_forward", [this.out, this.arg, inp], [P, P, HW], B * C, rest, HW)) {
-        k.maxpool2d_forward(this.out, this.arg, inp, B * C, H, W, this.size, this.stride);
-      }
-    } else if (!splitPlanes(this.e, "l2pool2d_forward", [this.out, inp], [P, HW], B * C, rest, HW)) {
-      k.l2pool2d_forward(this.out, inp, B * C, H, W, this.size, this.stride);
-    }
+    if (this.kind === "max") k.maxpool2d_forward(this.out, this.arg, inp, B * C, H, W, this.size, this.stride);
+    else k.l2pool2d_forward(this.out, inp, B * C, H, W, this.size, this.stride);
     return this.out;
   }
 
@@ -92,15 +85,9 @@ export class Pool2D extends Layer {
     if (!needDinp) return 0;
     const [C, H, W] = this.inShape;
     const k = this.e.k;
-    fill(this.e, this.dinp, 0, B * this.inSize); // the kernels add into dinp
-    const HW = H * W, P = this.outShape[1] * this.outShape[2], rest = [H, W, this.size, this.stride];
-    if (this.kind === "max") {
-      if (!splitPlanes(this.e, "maxpool2d_backward", [this.dinp, this.arg, dout], [HW, P, P], B * C, rest, HW)) {
-        k.maxpool2d_backward(this.dinp, this.arg, dout, B * C, H, W, this.size, this.stride);
-      }
-    } else if (!splitPlanes(this.e, "l2pool2d_backward", [this.dinp, this.inp, this.out, dout], [HW, HW, P, P], B * C, rest, HW)) {
-      k.l2pool2d_backward(this.dinp, this.inp, this.out, dout, B * C, H, W, this.size, this.stride);
-    }
+    k.fill(this.dinp, B * this.inSize, 0); // the kernels add into dinp
+    if (this.kind === "max") k.maxpool2d_backward(this.dinp, this.arg, dout, B * C, H, W, this.size, this.stride);
+    else k.l2pool2d_backward(this.dinp, this.inp, this.out, dout, B * C, H, W, this.size, this.stride);
     return this.dinp;
   }
 

@@ -33,7 +33,7 @@ export class Softmax extends Layer {
   backward(dout: Ptr, B: number, needDinp: boolean): Ptr {
     if (!needDinp) return 0;
     // forward was: a = softmax(z); dz = a ⊙ (da − Σ_j da_j a_j) per row
-    this.e.k.fill(this.dinp, 0, B * this.classes);
+    this.e.k.fill(this.dinp, B * this.classes, 0);
     this.e.k.softmax_backward(this.dinp, this.out, dout, B, this.classes);
     return this.dinp;
   }

@@ -120,7 +120,7 @@ export class SequenceGenerator extends SequenceModel {
     const n = B * this.O;
     const T = this.steps;
     // inputs: a zero frame, then the true frames 0..T−2
-    k.fill(this.x, 0, n);
+    k.fill(this.x, n, 0);
     if (T > 1) k.copy(this.x + 4 * n, this.frames, (T - 1) * n);
     const top = this.stack.forward(this.x, B, T, 0, this.initialStates(B));
     this.readout.forward(top, T * B, this.rng);
@@ -189,7 +189,7 @@ export class SequenceGenerator extends SequenceModel {
       const B = Math.min(this.capacity, total - s);
       this.engine.write(this.v, arr.subarray(s * this.K, (s + B) * this.K));
       const h0 = this.initialStates(B);
-      k.fill(this.x, 0, B * O);
+      k.fill(this.x, B * O, 0);
       for (let t = 0; t < T; t++) {
         const top = this.stack.forward(this.x, B, 1, 0, t === 0 ? h0 : this.stack.saveLastStates(B));
         const y = this.readout.forward(top, B, this.rng);

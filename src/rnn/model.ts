@@ -143,7 +143,7 @@ export abstract class SequenceModel implements TrainableModel {
   }
 
   zeroGrad(): void {
-    this.engine.k.fill(this.gradPtr, 0, this.numParams);
+    this.engine.k.fill(this.gradPtr, this.numParams, 0);
   }
 
   /** A copy of all parameters (weights first, then biases). */

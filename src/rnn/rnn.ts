@@ -7,7 +7,6 @@
  * in three GEMMs. Kernels: gemm.ts, activation.ts, rnn.ts.
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
-import { gemm } from "../wasm/parallel.js";
 import type { Rng } from "../rng.js";
 import type { Param, ParamSpec } from "../layers/layer.js";
 
@@ -111,15 +110,15 @@ export class RNN {
     this.x = x;
     this.mask = mask;
     if (h0) k.copy(this.hs, h0, B * H);
-    else k.fill(this.hs, 0, B * H);
+    else k.fill(this.hs, B * H, 0);
     const out = this.state(1);
     // pre_t = x_t·W_xhᵀ + b for every step at once: (T·B, C) × (H, C)ᵀ
-    gemm(this.e, out, x, this.wxh.value, T * B, H, this.inputs, 0, 1, 1, 0);
+    k.gemm(out, x, this.wxh.value, this.e.gemmScratch, T * B, H, this.inputs, 0, 1, 1, 0);
     k.bias_add(out, this.b.value, T * B, H);
     for (let t = 0; t < T; t++) {
       const prev = this.state(t);
       const h = this.state(t + 1);
-      gemm(this.e, h, prev, this.whh.value, B, H, H, 0, 1, 1, 1); // pre_t += h_{t−1}·W_hhᵀ
+      k.gemm(h, prev, this.whh.value, this.e.gemmScratch, B, H, H, 0, 1, 1, 1); // pre_t += h_{t−1}·W_hhᵀ
       if (this.activation === "tanh") k.tanh_forward(h, h, B * H);
       else k.relu_forward(h, h, B * H);
       if (mask) k.rnn_carry(h, prev, mask + 4 * t * B, B, H);
@@ -138,24 +137,24 @@ export class RNN {
     const H = this.hidden;
     const n = B * H;
     if (dlast) k.copy(this.dh, dlast, n);
-    else k.fill(this.dh, 0, n);
-    k.fill(this.dpre, 0, T * n);
+    else k.fill(this.dh, n, 0);
+    k.fill(this.dpre, T * n, 0);
     for (let t = T - 1; t >= 0; t--) {
       // forward was: h_t = f(pre_t), pre_t = x_t·W_xhᵀ + h_{t−1}·W_hhᵀ + b (h_t = h_{t−1} where masked)
       const dpre = this.dpre + 4 * t * n;
-      if (dout) k.axpy(this.dh, 1, dout + 4 * t * n, n); // dL/dh_t = from above + from step t + 1
+      if (dout) k.axpy(this.dh, dout + 4 * t * n, n, 1); // dL/dh_t = from above + from step t + 1
       if (this.activation === "tanh") k.tanh_backward(dpre, this.state(t + 1), this.dh, n);
       else k.relu_backward(dpre, this.state(t + 1), this.dh, n);
       if (mask) k.rnn_mask_backward(dpre, this.dh, mask + 4 * t * B, B, H);
       // dL/dh_{t−1} = dpre_t·W_hh (+ the carried part where masked)
-      gemm(this.e, this.dh, dpre, this.whh.value, B, H, H, 0, 0, 1, mask ? 1 : 0);
+      k.gemm(this.dh, dpre, this.whh.value, this.e.gemmScratch, B, H, H, 0, 0, 1, mask ? 1 : 0);
     }
     // every step at once: dW_xh += dPreᵀ·X, dW_hh += dPreᵀ·H_prev (slots 0..T−1), db += Σ rows of dPre
-    gemm(this.e, this.wxh.grad, this.dpre, this.x, H, this.inputs, T * B, 1, 0, 1, 1);
-    gemm(this.e, this.whh.grad, this.dpre, this.hs, H, H, T * B, 1, 0, 1, 1);
+    k.gemm(this.wxh.grad, this.dpre, this.x, this.e.gemmScratch, H, this.inputs, T * B, 1, 0, 1, 1);
+    k.gemm(this.whh.grad, this.dpre, this.hs, this.e.gemmScratch, H, H, T * B, 1, 0, 1, 1);
     k.col_sum(this.b.grad, this.dpre, T * B, H);
     if (!needDinp) return 0;
-    gemm(this.e, this.dinp, this.dpre, this.wxh.value, T * B, this.inputs, H, 0, 0, 1, 0);
+    k.gemm(this.dinp, this.dpre, this.wxh.value, this.e.gemmScratch, T * B, this.inputs, H, 0, 0, 1, 0);
     return this.dinp;
   }
 }

@@ -32,7 +32,7 @@ export class Objective {
     const e = net.engine, k = e.k, n = this.data.n, N = net.numParams;
     const r = net.residentData(this.data);
     const { x, y, lab } = net.buffers;
-    k.fill(g, 0, N);
+    k.fill(g, N, 0);
     let cost = 0;
     for (let s = 0; s < n; s += net.batchCapacity) {
       const B = Math.min(net.batchCapacity, n - s);
@@ -41,7 +41,7 @@ export class Objective {
       const out = net.forwardPtr(x, B);
       cost += net.cost.fn(e, out, y, B, net.outputSize);
       net.backwardPtr(out, y, B); // the chunk's mean gradient, weighted by its share of the set
-      k.axpy(g, B / n, net.gradPtr, N);
+      k.axpy(g, net.gradPtr, N, B / n);
     }
     k.add_decay(g, net.paramPtr, net.numWeights, this.lambda / n, this.l1 / n);
     this.evals++;
@@ -169,7 +169,7 @@ abstract class LineSearchMethod implements FullBatchOptimizer {
       if (!(dg0 < 0)) return { ok: false, reason: "line-search", message: `the gradient is zero or not finite (∇f·d = ${dg0}): nothing to descend` };
       const phi: Phi = (alpha) => {
         k.copy(p, this.theta0, N);
-        k.axpy(p, alpha, this.d, N);
+        k.axpy(p, this.d, N, alpha);
         const f = this.obj.evaluate(this.g);
         return { f, dg: k.dot_f64(this.g, this.d, N) };
       };
@@ -209,12 +209,12 @@ export class NonlinearCG extends LineSearchMethod {
       beta = Math.max(0, (gg - ggOld) / k.dot_f64(this.gOld, this.gOld, N));
     }
     // d = −g + β d_prev (d still holds the previous direction)
-    if (beta > 0) k.scale(this.d, this.d, beta, N);
+    if (beta > 0) k.scale(this.d, this.d, N, beta);
     else {
       this.sinceRestart = 0;
-      k.fill(this.d, 0, N);
+      k.fill(this.d, N, 0);
     }
-    k.axpy(this.d, -1, this.g, N);
+    k.axpy(this.d, this.g, N, -1);
     const dg = k.dot_f64(this.g, this.d, N);
     // N&W (3.60): the previous step's first-order change, or 1/‖g‖ on a (re)start
     return this.sinceRestart === 0 || !(this.dgPrev < 0) ? 1 / Math.sqrt(-dg) : Math.min(1e3, (this.alphaPrev * this.dgPrev) / dg);
@@ -271,7 +271,7 @@ export class LBFGS extends LineSearchMethod {
     const k = this.e.k, N = this.N, d = this.d;
     k.copy(d, this.g, N);
     if (this.count === 0) {
-      k.scale(d, d, -1, N);
+      k.scale(d, d, N, -1);
       return 1 / Math.sqrt(k.dot_f64(d, d, N)); // first step: ‖α d‖ = 1
     }
     // q = g; newest to oldest: αᵢ = ρᵢ sᵢ·q, q −= αᵢ yᵢ; r = γq; oldest to newest: r += (αᵢ − ρᵢ yᵢ·r) sᵢ
@@ -280,17 +280,17 @@ export class LBFGS extends LineSearchMethod {
     for (const i of order) {
       const a = this.rho[i] * k.dot_f64(this.slot(this.S, i), d, N);
       alphas.push(a);
-      k.axpy(d, -a, this.slot(this.Y, i), N);
+      k.axpy(d, this.slot(this.Y, i), N, -a);
     }
     const newest = order[0];
     const yy = k.dot_f64(this.slot(this.Y, newest), this.slot(this.Y, newest), N);
-    k.scale(d, d, 1 / (this.rho[newest] * yy), N); // γ = sᵀy / yᵀy, the initial Hessian guess H₀ = γI
+    k.scale(d, d, N, 1 / (this.rho[newest] * yy)); // γ = sᵀy / yᵀy, the initial Hessian guess H₀ = γI
     for (let j = order.length - 1; j >= 0; j--) {
       const i = order[j];
       const b = this.rho[i] * k.dot_f64(this.slot(this.Y, i), d, N);
-      k.axpy(d, alphas[j] - b, this.slot(this.S, i), N);
+      k.axpy(d, this.slot(this.S, i), N, alphas[j] - b);
     }
-    k.scale(d, d, -1, N);
+    k.scale(d, d, N, -1);
     return 1;
   }
 
@@ -304,9 +304,9 @@ export class LBFGS extends LineSearchMethod {
     const s = this.slot(this.S, this.head), y = this.slot(this.Y, this.head);
     // s = θ − θ₀, y = ∇f(θ) − ∇f(θ₀)
     k.copy(s, p, N);
-    k.axpy(s, -1, this.theta0, N);
+    k.axpy(s, this.theta0, N, -1);
     k.copy(y, this.g, N);
-    k.axpy(y, -1, this.gOld, N);
+    k.axpy(y, this.gOld, N, -1);
     const sy = k.dot_f64(s, y, N);
     // keep the pair only with positive curvature (the Wolfe conditions promise it, f32 rounding may not)
     if (!(sy > 1e-10 * k.dot_f64(y, y, N))) return;

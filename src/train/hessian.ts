@@ -11,7 +11,6 @@ import { Dense } from "../layers/dense.js";
 import { Activation } from "../layers/activation.js";
 import { Softmax } from "../layers/softmax.js";
 import { Dropout } from "../layers/dropout.js";
-import { gemm } from "../wasm/parallel.js";
 
 /** How a product is computed: the exact R-operator, or central differences of gradients. */
 export type HvpMethod = "exact" | "fd";
@@ -78,7 +77,7 @@ export class HessianVector {
     if (!this.B) throw new Error("simdnet: HessianVector.setBatch first");
     if (this.method === "exact") this.exact(out, v);
     else this.centralDifference(out, v);
-    if (l2) this.net.engine.k.axpy(out, l2, v, this.net.numWeights);
+    if (l2) this.net.engine.k.axpy(out, v, this.net.numWeights, l2);
   }
 
   /** Gradient of the batch's mean cost at the current θ, into the network's grads buffer. */
@@ -92,19 +91,19 @@ export class HessianVector {
     const net = this.net, k = net.engine.k, N = net.numParams, p = net.paramPtr;
     // ε balances truncation O(ε²) against f32 rounding O(u/ε) relative to θ and v
     const vn = Math.sqrt(k.dot_f64(v, v, N));
-    if (vn === 0) return k.fill(out, 0, N);
+    if (vn === 0) return k.fill(out, N, 0);
     const eps = (1e-2 * (1 + Math.sqrt(k.dot_f64(p, p, N) / N))) / (vn / Math.sqrt(N));
     k.copy(this.save, p, N);
-    k.axpy(p, eps, v, N);
+    k.axpy(p, v, N, eps);
     this.gradient();
     k.copy(this.gPlus, net.gradPtr, N);
     k.copy(p, this.save, N);
-    k.axpy(p, -eps, v, N);
+    k.axpy(p, v, N, -eps);
     this.gradient();
     k.copy(p, this.save, N);
     k.copy(out, this.gPlus, N);
-    k.axpy(out, -1, net.gradPtr, N);
-    k.scale(out, out, 1 / (2 * eps), N);
+    k.axpy(out, net.gradPtr, N, -1);
+    k.scale(out, out, N, 1 / (2 * eps));
   }
 
   /** The slice of a parameter-shaped buffer `buf` that matches a parameter pointer of the network. */
@@ -115,30 +114,30 @@ export class HessianVector {
   private exact(out: Ptr, v: Ptr): void {
     const { net, B } = this;
     const e = net.engine, k = e.k, layers = net.layers;
-    k.fill(out, 0, net.numParams);
+    k.fill(out, net.numParams, 0);
     // forward and R-forward: a_l = f_l(a_{l−1}), R{a_l} = J_l R{a_{l−1}} + (∂a_l/∂θ_l) v_l; R{x} = 0
     let a = this.x, ra = 0;
     layers.forEach((l, i) => {
       const n = B * l.outSize, ao = this.acts[i], rao = this.racts[i];
       if (l instanceof Dense) {
         const W = l.weight.value, C = l.inputs, OC = l.outputs;
-        gemm(e, ao, a, W, B, OC, C, 0, 1, 1, 0);
+        k.gemm(ao, a, W, e.gemmScratch, B, OC, C, 0, 1, 1, 0);
         k.bias_add(ao, l.bias.value, B, OC);
-        gemm(e, rao, a, this.at(v, W), B, OC, C, 0, 1, 1, 0); // R{z} = a V_Wᵀ + V_b + R{a} Wᵀ
+        k.gemm(rao, a, this.at(v, W), e.gemmScratch, B, OC, C, 0, 1, 1, 0); // R{z} = a V_Wᵀ + V_b + R{a} Wᵀ
         k.bias_add(rao, this.at(v, l.bias.value), B, OC);
-        if (ra) gemm(e, rao, ra, W, B, OC, C, 0, 1, 1, 1);
+        if (ra) k.gemm(rao, ra, W, e.gemmScratch, B, OC, C, 0, 1, 1, 1);
       } else if (l instanceof Softmax) {
         k.softmax_forward(ao, a, B, OC(l));
-        k.fill(rao, 0, n);
+        k.fill(rao, n, 0);
         k.softmax_backward(rao, ao, ra, B, OC(l)); // R{p} = p ⊙ (R{z} − Σ p R{z})
       } else if (l instanceof Activation && l.fn !== "identity") {
         activationForward(net, l, ao, a, n);
-        k.fill(rao, 0, n);
+        k.fill(rao, n, 0);
         if (ra) activationBackward(net, l, rao, ao, ra, n); // R{a} = f'(z) ⊙ R{z}
       } else {
         k.copy(ao, a, n);
         if (ra) k.copy(rao, ra, n);
-        else k.fill(rao, 0, n);
+        else k.fill(rao, n, 0);
       }
       a = ao;
       ra = rao;
@@ -147,7 +146,7 @@ export class HessianVector {
     const last = layers.length - 1, n = B * net.outputSize;
     const start = net.fusedOutput ? last - 1 : last;
     k.cost_diff(this.delta[start], a, this.y, n, 1 / B); // (a − y)/B: quadratic, or fused at z
-    k.scale(this.rdelta[start], ra, 1 / B, n);
+    k.scale(this.rdelta[start], ra, n, 1 / B);
     for (let i = start; i >= 0; i--) this.rBackward(layers[i], i, out, v);
   }
 
@@ -162,20 +161,20 @@ export class HessianVector {
     if (l instanceof Dense) {
       const W = l.weight.value, C = l.inputs, OC = l.outputs, RW = this.at(out, W);
       // forward was z = a Wᵀ + b: ∂W = δᵀa, so R{∂W} = R{δ}ᵀa + δᵀR{a}; R{∂b} = Σ_b R{δ}
-      gemm(e, RW, rd, aIn, OC, C, B, 1, 0, 1, 1);
-      if (raIn) gemm(e, RW, d, raIn, OC, C, B, 1, 0, 1, 1);
+      k.gemm(RW, rd, aIn, e.gemmScratch, OC, C, B, 1, 0, 1, 1);
+      if (raIn) k.gemm(RW, d, raIn, e.gemmScratch, OC, C, B, 1, 0, 1, 1);
       k.col_sum(this.at(out, l.bias.value), rd, B, OC);
       if (i === 0) return;
       // δ_in = δ W; R{δ_in} = R{δ} W + δ V_W
-      gemm(e, dIn, d, W, B, C, OC, 0, 0, 1, 0);
-      gemm(e, rdIn, rd, W, B, C, OC, 0, 0, 1, 0);
-      gemm(e, rdIn, d, this.at(v, W), B, C, OC, 0, 0, 1, 1);
+      k.gemm(dIn, d, W, e.gemmScratch, B, C, OC, 0, 0, 1, 0);
+      k.gemm(rdIn, rd, W, e.gemmScratch, B, C, OC, 0, 0, 1, 0);
+      k.gemm(rdIn, d, this.at(v, W), e.gemmScratch, B, C, OC, 0, 0, 1, 1);
     } else if (l instanceof Activation && l.fn !== "identity") {
       // forward was a = f(z): δ_z = f'(z) δ_a; R{δ_z} = f'(z) R{δ_a} + f''(z) R{z} δ_a
       const a = this.acts[i];
-      k.fill(dIn, 0, nIn);
+      k.fill(dIn, nIn, 0);
       activationBackward(net, l, dIn, a, d, nIn);
-      k.fill(rdIn, 0, nIn);
+      k.fill(rdIn, nIn, 0);
       activationBackward(net, l, rdIn, a, rd, nIn);
       if (raIn && (l.fn === "sigmoid" || l.fn === "tanh")) k.activation_second(rdIn, a, raIn, d, nIn, l.fn === "sigmoid" ? 0 : 1);
     } else {

@@ -54,7 +54,7 @@ export class HessianFree implements FullBatchOptimizer {
   private apply(out: Ptr, v: Ptr): void {
     const net = this.obj.net;
     this.hv.product(out, v, this.obj.lambda / this.obj.data.n);
-    net.engine.k.axpy(out, this.damping, v, net.numParams);
+    net.engine.k.axpy(out, v, net.numParams, this.damping);
   }
 
   /** CG on A p = −g from p's current value; returns p·Ap (for the model) and the iterations taken. */
@@ -64,8 +64,8 @@ export class HessianFree implements FullBatchOptimizer {
     // r = −g − A p; d = r
     this.apply(Ad, p);
     k.copy(r, g, N);
-    k.axpy(r, 1, Ad, N);
-    k.scale(r, r, -1, N);
+    k.axpy(r, Ad, N, 1);
+    k.scale(r, r, N, -1);
     k.copy(d, r, N);
     let rr = k.dot_f64(r, r, N), iters = 0;
     const tol = Math.min(0.5, Math.sqrt(gnorm)) * gnorm; // N&W's forcing sequence: superlinear near θ*
@@ -75,11 +75,11 @@ export class HessianFree implements FullBatchOptimizer {
       const dAd = k.dot_f64(d, Ad, N);
       if (!(dAd > 0)) break; // negative curvature of the damped model: keep the iterate so far
       const alpha = rr / dAd;
-      k.axpy(p, alpha, d, N);
-      k.axpy(r, -alpha, Ad, N);
+      k.axpy(p, d, N, alpha);
+      k.axpy(r, Ad, N, -alpha);
       const rrNew = k.dot_f64(r, r, N);
-      k.scale(d, d, rrNew / rr, N);
-      k.axpy(d, 1, r, N);
+      k.scale(d, d, N, rrNew / rr);
+      k.axpy(d, r, N, 1);
       rr = rrNew;
       iters++;
     }
@@ -105,19 +105,19 @@ export class HessianFree implements FullBatchOptimizer {
     k.copy(this.g0, g, N);
     for (let attempt = 0; attempt < 4; attempt++) {
       // warm start from 0.95 of the previous step (Martens §4.5) when it still points downhill
-      k.scale(p, p, 0.95, N);
-      if (!(k.dot_f64(p, g, N) < 0)) k.fill(p, 0, N);
+      k.scale(p, p, N, 0.95);
+      if (!(k.dot_f64(p, g, N) < 0)) k.fill(p, N, 0);
       const { pAp } = this.solve(gnorm);
       let gp = k.dot_f64(g, p, N);
       if (!(gp < 0)) {
         k.copy(p, g, N); // CG made no descent step (negative curvature at once): a damped gradient step
-        k.scale(p, p, -1 / this.damping, N);
+        k.scale(p, p, N, -1 / this.damping);
         gp = k.dot_f64(g, p, N);
       }
       const model = gp + 0.5 * (pAp - this.damping * k.dot_f64(p, p, N)); // q(p) − q(0), undamped
       for (let t = 0, alpha = 1; t < 20; t++, alpha *= 0.8) {
         k.copy(P, this.theta0, N);
-        k.axpy(P, alpha, p, N);
+        k.axpy(P, p, N, alpha);
         const f = this.obj.evaluate(g);
         if (t === 0) {
           const rho = (f - f0) / model; // Levenberg–Marquardt on the reduction ratio
@@ -125,7 +125,7 @@ export class HessianFree implements FullBatchOptimizer {
           else if (rho > 0.75) this.damping /= 1.5;
         }
         if (f <= f0 + 1e-2 * alpha * gp) {
-          if (alpha !== 1) k.scale(p, p, alpha, N);
+          if (alpha !== 1) k.scale(p, p, N, alpha);
           this.fHere = f;
           this.step++;
           return { ok: true, f };
@@ -134,7 +134,7 @@ export class HessianFree implements FullBatchOptimizer {
       // no decrease along p: back to θ₀, more damping (a shorter, more gradient-like step), again
       k.copy(P, this.theta0, N);
       k.copy(g, this.g0, N);
-      k.fill(p, 0, N);
+      k.fill(p, N, 0);
       this.damping *= 4;
     }
     this.fHere = f0;

@@ -6,7 +6,6 @@
  * src/train/registry.ts; the full-batch methods are in src/train/fullbatch.ts and src/train/hf.ts.
  */
 import type { Ptr } from "../wasm/engine.js";
-import { ranges } from "../wasm/parallel.js";
 import { checkState, type FlatParams, type MiniBatchOptimizer, type OptimizerConfig, type OptimizerSnapshot, type OptimizerState } from "./optimizer.js";
 
 export { checkState, type FlatParams } from "./optimizer.js";
@@ -32,12 +31,11 @@ export class Sgd implements MiniBatchOptimizer {
   step(lr: number, l2: number, l1: number): void {
     const { net, mu } = this;
     const e = net.engine, nesterov = this.nesterov ? 1 : 0;
-    // elementwise, so split by ranges across the engine's threads when that pays (same bits)
-    ranges(e, "sgd_update", [net.paramPtr, net.gradPtr, this.vel], net.numWeights, [lr, l2, l1, mu, nesterov]);
+    e.k.sgd_update(net.paramPtr, net.gradPtr, this.vel, net.numWeights, lr, l2, l1, mu, nesterov);
     const nb = net.numParams - net.numWeights;
     if (nb > 0) {
       const off = 4 * net.numWeights;
-      ranges(e, "sgd_update", [net.paramPtr + off, net.gradPtr + off, this.vel ? this.vel + off : 0], nb, [lr, 0, 0, mu, nesterov]);
+      e.k.sgd_update(net.paramPtr + off, net.gradPtr + off, this.vel ? this.vel + off : 0, nb, lr, 0, 0, mu, nesterov);
     }
   }
 
@@ -85,12 +83,11 @@ export class AdaptiveOptimizer implements MiniBatchOptimizer {
     const off = 4 * start;
     const p = this.net.paramPtr + off, g = this.net.gradPtr + off;
     const eps = c.epsilon ?? 1e-8;
-    // elementwise, so split by ranges across the engine's threads when that pays (same bits)
     if (c.name === "adam") {
       const b1 = c.beta1 ?? 0.9, b2 = c.beta2 ?? 0.999;
-      ranges(e, "adam_update", [p, g, this.m + off, this.v + off], N, [lr, l2, l1, b1, b2, eps, 1 / (1 - b1 ** this.t), 1 / (1 - b2 ** this.t)]);
-    } else if (c.name === "rmsprop") ranges(e, "rmsprop_update", [p, g, this.v + off], N, [lr, l2, l1, c.rho ?? 0.9, eps]);
-    else ranges(e, "adagrad_update", [p, g, this.v + off], N, [lr, l2, l1, eps]);
+      e.k.adam_update(p, g, this.m + off, this.v + off, N, lr, l2, l1, b1, b2, eps, 1 / (1 - b1 ** this.t), 1 / (1 - b2 ** this.t));
+    } else if (c.name === "rmsprop") e.k.rmsprop_update(p, g, this.v + off, N, lr, l2, l1, c.rho ?? 0.9, eps);
+    else e.k.adagrad_update(p, g, this.v + off, N, lr, l2, l1, eps);
   }
 
   state(): OptimizerState {

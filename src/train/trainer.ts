@@ -255,7 +255,7 @@ export class Trainer {
 function clipByNorm(net: Network | TrainableModel, c: number): void {
   const k = net.engine.k;
   const norm = Math.sqrt(k.sum_squares(net.gradPtr, net.numParams));
-  if (norm > c) k.scale(net.gradPtr, net.gradPtr, c / norm, net.numParams);
+  if (norm > c) k.scale(net.gradPtr, net.gradPtr, net.numParams, c / norm);
 }
 
 function now(): number {

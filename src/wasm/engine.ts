@@ -55,7 +55,11 @@ function align(n: number): number {
  * layers, networks) is built on an engine and shares its memory.
  */
 export class Engine {
-  /** The typed kernel exports. Pointers and sizes only; see src/wasm/kernels.ts. */
+  /**
+   * The kernels, the one way every layer, trainer and data path calls them: pointers and sizes only
+   * (src/wasm/kernels.ts). With one thread these are the module's exports themselves; with threads,
+   * the kernels that split (src/wasm/parallel.ts's SPLITS) run across the pool when it pays.
+   */
   readonly k: Kernels;
   /** Which build is running: "relaxed" (FMA), "plain" SIMD, or "debug". */
   readonly variant: Variant;
@@ -64,7 +68,7 @@ export class Engine {
   generation = 0;
   /** Shared GEMM packing scratch (gemm_scratch_floats() f32). */
   readonly gemmScratch: Ptr;
-  /** Threads the big kernels split across (src/wasm/parallel.ts): 1 unless createEngine was given `threads`. */
+  /** Threads the kernels split across (src/wasm/parallel.ts): 1 unless createEngine was given `threads`. */
   threads = 1;
   /** Why `threads: "auto"` settled on one thread ("" otherwise). */
   threadsNote = "";
@@ -97,8 +101,12 @@ export class Engine {
     this.keep = this.top;
   }
 
-  /** Used by createEngine's threads path: the pool and every thread's scratch, kept by reset(). */
-  attachPool(pool: Pool, scratches: Ptr[]): void {
+  /**
+   * Used by createEngine's threads path: the pool, every thread's scratch (kept by reset()) and the
+   * kernels that split across them (src/wasm/parallel.ts's splitKernels), which become {@link k}.
+   */
+  attachPool(pool: Pool, scratches: Ptr[], kernels: Kernels): void {
+    (this as { k: Kernels }).k = kernels;
     this.pool = pool;
     this.threads = pool.size;
     this.scratches = scratches;

@@ -1,8 +1,11 @@
 /**
- * A typed mirror of assembly/index.ts: the whole ABI between TS and the WebAssembly kernels.
- * Pointers are byte offsets into the engine's one memory (`Ptr`); sizes are element counts.
- * Shape letters, project-wide: B batch, C input features/channels, OC output features, N element
- * count, M/N/K for GEMM. Kernels never allocate; backward kernels ADD into their outputs.
+ * A typed mirror of assembly/index.ts: the whole ABI between TS and the WebAssembly kernels, checked
+ * against every built module's exports by test/wasm/exports.test.ts. Pointers are byte offsets into
+ * the engine's one memory (`Ptr`); sizes are element counts. Arguments come in one order: outputs,
+ * inputs, sizes, then scalars. Shape letters, project-wide: B batch, C input features/channels, OC
+ * output features, N element count, M/N/K for GEMM. Kernels never allocate; backward kernels ADD into
+ * their outputs. Which kernels split across an engine's threads, and how, is declared once in
+ * src/wasm/parallel.ts's SPLITS; callers always call `engine.k.*`.
  */
 
 /** A byte offset into the engine's WebAssembly memory. */
@@ -24,10 +27,12 @@ export interface Kernels {
               transA: number, transB: number, alpha: number, beta: number): void;
 
   // elementwise.ts
-  fill(out: Ptr, value: number, N: number): void;
+  fill(out: Ptr, N: number, value: number): void;
   copy(out: Ptr, inp: Ptr, N: number): void;
-  scale(out: Ptr, inp: Ptr, alpha: number, N: number): void;
-  axpy(y: Ptr, alpha: number, x: Ptr, N: number): void;
+  /** out = alpha * inp. */
+  scale(out: Ptr, inp: Ptr, N: number, alpha: number): void;
+  /** y += alpha * x. */
+  axpy(y: Ptr, x: Ptr, N: number, alpha: number): void;
   hadamard(out: Ptr, a: Ptr, b: Ptr, N: number): void;
   bias_add(out: Ptr, bias: Ptr, B: number, N: number): void;
   u8_to_f32(out: Ptr, inp: Ptr, N: number, scale: number): void;
@@ -85,7 +90,9 @@ export interface Kernels {
   // conv.ts: inp (B, C, H, W), w (F, C, k, k), bias (F), out (B, F, OH, OW), stride s, `pad` zeros
   // before the image (top/left; OH/OW given, so "same" may pad after it too). The im2col pair needs
   // the GEMM scratch and, for the input gradient, dcol (C*k*k, OH*OW); the direct pair needs nothing.
-  // Forward writes out; backward ADDS into dw, dbias and dinp (skipped when dinp = 0).
+  // On a threaded engine conv2d_backward splits only when dcol holds convScratchFloats(...) f32
+  // (src/wasm/parallel.ts: every thread's dcol and partial sums). Forward writes out; backward ADDS
+  // into dw, dbias and dinp (skipped when dinp = 0).
   conv2d_forward(out: Ptr, inp: Ptr, w: Ptr, bias: Ptr, scratch: Ptr, B: number, C: number,
                  H: number, W: number, F: number, k: number, s: number, pad: number, OH: number, OW: number): void;
   conv2d_backward(dinp: Ptr, dw: Ptr, dbias: Ptr, dout: Ptr, inp: Ptr, w: Ptr, dcol: Ptr, scratch: Ptr,
@@ -125,3 +132,22 @@ export interface Kernels {
   mask_from_ids(mask: Ptr, ids: Ptr, N: number): number;
   count_argmax_equal_masked(inp: Ptr, labels: Ptr, mask: Ptr, B: number, C: number): number;
 }
+
+/** The threads build (assembly/threads.ts): every kernel, plus what the pool splits GEMM with. */
+export interface ThreadKernels extends Kernels {
+  /** The block [i0, i1) x [j0, j1) of gemm's C, with this thread's own packing scratch. */
+  gemm_part(c: Ptr, a: Ptr, b: Ptr, scratch: Ptr, M: number, N: number, K: number, transA: number, transB: number,
+            alpha: number, beta: number, i0: number, i1: number, j0: number, j1: number): void;
+}
+
+/**
+ * The kernels of the inference-only build, the one list both ends derive from: scripts/infer-exports.ts
+ * writes assembly/infer.ts's exports from it (`npm run asbuild:infer`), and src/infer.ts refuses a module
+ * that lacks one of them. Forward passes only: no backward, cost, optimizer, data or RNG kernel (a
+ * loaded model is never randomly initialised).
+ */
+export const INFER_KERNELS = [
+  "heap_base", "relaxed_simd", "debug_build", "gemm", "gemm_scratch_floats", "fill", "copy", "bias_add",
+  "sigmoid_forward", "tanh_forward", "relu_forward", "step_forward", "softmax_forward", "row_argmax",
+  "count_nonfinite", "conv2d_forward", "conv2d_direct_forward", "maxpool2d_forward", "l2pool2d_forward",
+] as const satisfies readonly (keyof Kernels)[];

@@ -1,10 +1,16 @@
 /**
- * The big kernels, split across the engine's threads (src/wasm/pool.ts) when it has more than one and
- * the work is worth a dispatch; otherwise exactly the single-threaded kernel call. Partitions depend only
- * on the shapes and the thread count, and reductions run in a fixed order on the calling thread, so a
- * given thread count gives the same bits every run. GEMM splits C by rows or columns, convolution by examples.
+ * How kernels split across an engine's threads (src/wasm/pool.ts), declared once per kernel in
+ * {@link SPLITS}. An engine with threads gets `engine.k` from {@link splitKernels}: the kernels in
+ * SPLITS check whether the call is worth a dispatch and, if so, run it in parts on the pool; every
+ * other kernel, and every call too small to split, is the plain export. With one thread `engine.k` is
+ * the raw exports (no wrapper, no per-call cost). Callers never choose: they call `engine.k.*`.
+ * Partitions depend only on the shapes and the thread count, and reductions run in a fixed order on
+ * the calling thread, so a given thread count gives the same bits every run. Elementwise kernels split
+ * by ranges, pooling and the mini-batch gather by planes (rows), GEMM by panels of C's rows or columns,
+ * convolution by examples.
  */
-import type { Engine, Kernels, Ptr } from "./engine.js";
+import type { Engine } from "./engine.js";
+import type { Kernels, Ptr } from "./kernels.js";
 import type { Task } from "./pool.js";
 
 /**
@@ -39,26 +45,80 @@ export function partition(count: number, parts: number, unit = 1): number[] {
   return b;
 }
 
+/** A kernel as JS calls it: numbers in (pointers, sizes, scalars), a number or nothing out. */
+type Fn = (...a: number[]) => unknown;
+
 /**
- * gemm (see Kernels.gemm) on the engine's threads. Every thread packs its own copy of the operand it
- * shares with the others: split by rows (multiples of 8), each thread packs all of op(B) (K·N); by
+ * One kernel's split: from the engine (which has a pool), the export's name, its plain function and the
+ * raw kernels, the function `engine.k` calls instead. That function runs the call in parts on the pool
+ * when it pays and otherwise makes the plain call on the calling thread. (A maker per kind, so that the
+ * GEMM and convolution entries take fixed parameters, which V8 calls faster than rest arguments.)
+ */
+type Split = (e: Engine, fn: string, whole: Fn, raw: Kernels) => Fn;
+
+/**
+ * kernel(p_0, …, p_{ptrs−1}, N, …scalars), elementwise over N values: ranges of multiples of 16 values
+ * (so every range but the last is all SIMD, and the last has the whole call's scalar tail), each
+ * pointer advanced to its range (a 0 pointer, an absent buffer, stays 0). Same bits on any thread count.
+ */
+function ranges(ptrs: number): Split {
+  return (e, fn, whole) => (...a) => {
+    const N = a[ptrs];
+    const parts = N >= splitPolicy.minValues ? Math.min(e.threads, Math.floor(N / 16)) : 1;
+    if (parts < 2) return whole(...a);
+    const r = partition(N, parts, 16);
+    e.pool!.run(r.slice(0, parts).map((lo, t) => ({
+      fn, args: a.map((v, i) => (i < ptrs ? (v ? v + 4 * lo : 0) : i === ptrs ? r[t + 1] - lo : v)),
+    })));
+  };
+}
+
+/**
+ * kernel(p_0, …, p_{k−1}, N, …sizes and scalars) over N independent planes or rows: pointer i advances
+ * strides(a)[i] values per plane (0: shared by every plane); split when N × values(a) (per plane)
+ * reaches splitPolicy.minValues. Each plane's bits are the same on any thread count.
+ */
+function planes(k: number, values: (a: readonly number[]) => number, strides: (a: readonly number[]) => number[]): Split {
+  return (e, fn, whole) => (...a) => {
+    const N = a[k];
+    const parts = N * values(a) >= splitPolicy.minValues ? Math.min(e.threads, N) : 1;
+    if (parts < 2) return whole(...a);
+    const r = partition(N, parts), step = strides(a);
+    e.pool!.run(r.slice(0, parts).map((n0, t) => ({
+      fn, args: a.map((v, i) => (i < k ? v + 4 * n0 * step[i] : i === k ? r[t + 1] - n0 : v)),
+    })));
+  };
+}
+
+/** Pooling, kernel(ptrs…, N, H, W, p, s) over N maps: each pointer steps by an input (H·W) or output (OH·OW) plane. */
+function pool(...sides: ("in" | "out")[]): Split {
+  const k = sides.length;
+  return planes(k, (a) => a[k + 1] * a[k + 2], (a) => {
+    const H = a[k + 1], W = a[k + 2], p = a[k + 3], s = a[k + 4];
+    const P = (Math.floor((H - p) / s) + 1) * (Math.floor((W - p) / s) + 1);
+    return sides.map((side) => (side === "in" ? H * W : P));
+  });
+}
+
+/** gather_rows{,_u8}(out, src, idx, B, C, …): rows of out (C values) and of idx (1) per example; src is shared. */
+const gatherRows = /* @__PURE__ */ planes(3, (a) => a[4], (a) => [a[4], 0, 1]);
+
+/**
+ * gemm(c, a, b, scratch, M, N, K, transA, transB, alpha, beta) as gemm_part calls over blocks of C.
+ * Every thread packs its own copy of the operand it shares with the others, in its own scratch
+ * (engine.scratches[t]): split by rows (multiples of 8), each thread packs all of op(B) (K·N); by
  * columns (multiples of 8, the micro-kernel's width), all of op(A) (M·K). Rows unless C is more than
  * twice as wide as tall: for the MLP's weight gradient (100 × 784, K = 64) columns pack 6,400 floats
  * twice instead of 50,176 (150 → 108 µs on 2 threads); for its forward pass (64 × 100, K = 784) rows
  * measured faster (150 vs 180 µs) though they pack more, the column halves ending in narrow edge tiles.
  */
-export function gemm(e: Engine, c: Ptr, a: Ptr, b: Ptr, M: number, N: number, K: number,
-                     transA: number, transB: number, alpha: number, beta: number): void {
+const gemmPanels: Split = (e, _fn, whole) => (c, a, b, scratch, M, N, K, transA, transB, alpha, beta) => {
   const byRows = N <= 2 * M;
-
-  const parts = e.pool ? Math.min(e.threads, Math.floor((byRows ? M : N) / 8)) : 1;
+  const parts = Math.min(e.threads, Math.floor((byRows ? M : N) / 8));
   const minFlops = M >= 16 && N >= 16 ? Math.min(splitPolicy.minFlops, splitPolicy.minFlopsTiled) : splitPolicy.minFlops;
   // x·Wᵀ with M ≤ 2 (batch-1 inference) takes gemm's dot-product path, which gemm_part would replace by packing
   const dots = M <= 2 && transA === 0 && transB === 1;
-  if (parts < 2 || dots || 2 * M * N * K < minFlops) {
-    e.k.gemm(c, a, b, e.gemmScratch, M, N, K, transA, transB, alpha, beta);
-    return;
-  }
+  if (parts < 2 || dots || 2 * M * N * K < minFlops) return whole(c, a, b, scratch, M, N, K, transA, transB, alpha, beta);
   const r = partition(byRows ? M : N, parts, 8);
   const tasks: Task[] = [];
   for (let t = 0; t < parts; t++) {
@@ -66,124 +126,107 @@ export function gemm(e: Engine, c: Ptr, a: Ptr, b: Ptr, M: number, N: number, K:
     tasks.push({ fn: "gemm_part", args: [c, a, b, e.scratches[t], M, N, K, transA, transB, alpha, beta, ...block] });
   }
   e.pool!.run(tasks);
-}
+};
 
-/** Shape of a convolution: inp (B, C, H, W), weight (F, C, k, k), out (B, F, OH, OW). */
-export interface ConvShape { C: number; H: number; W: number; F: number; k: number; s: number; pad: number; OH: number; OW: number }
-
-/** Per-thread buffers for conv2dBackward: dcol (K·P) per thread, and dw (F·K), dbias (F) partial sums for threads 1..n-1. */
-export interface ConvScratch { dcol: Ptr[]; dw: Ptr[]; dbias: Ptr[] }
-
-/** Allocates conv2dBackward's per-thread buffers (one dcol and nothing else with one thread). */
-export function allocConvScratch(e: Engine, g: ConvShape): ConvScratch {
-  const K = g.C * g.k * g.k, P = g.OH * g.OW;
-  const ws: ConvScratch = { dcol: [e.alloc(K * P)], dw: [], dbias: [] };
-  for (let t = 1; t < e.threads; t++) {
-    ws.dcol.push(e.alloc(K * P));
-    ws.dw.push(e.alloc(g.F * K));
-    ws.dbias.push(e.alloc(g.F));
-  }
-  return ws;
-}
-
-/** Threads for a batch of B examples of `flops` each: 1 unless the engine has a pool and it pays. */
+/** Threads for a batch of B examples of `flops` each: 1 unless it pays. */
 function batchParts(e: Engine, B: number, flops: number): number {
-  return e.pool && B * flops >= splitPolicy.minFlops ? Math.min(e.threads, B) : 1;
+  return B * flops >= splitPolicy.minFlops ? Math.min(e.threads, B) : 1;
 }
 
-/** conv2d_forward, examples split across threads (each example's bits are the same as on one thread). */
-export function conv2dForward(e: Engine, out: Ptr, inp: Ptr, w: Ptr, bias: Ptr, B: number, g: ConvShape): void {
-  const { C, H, W, F, k, s, pad, OH, OW } = g;
+/** conv2d_forward(out, inp, w, bias, scratch, B, C, H, W, F, k, s, pad, OH, OW), examples split (each example's bits are the same as on one thread). */
+const convExamples: Split = (e, fn, whole) => (out, inp, w, bias, scratch, B, C, H, W, F, k, s, pad, OH, OW) => {
   const parts = batchParts(e, B, 2 * F * C * k * k * OH * OW);
-  if (parts < 2) {
-    e.k.conv2d_forward(out, inp, w, bias, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
-    return;
-  }
+  if (parts < 2) return whole(out, inp, w, bias, scratch, B, C, H, W, F, k, s, pad, OH, OW);
   const r = partition(B, parts);
-  const tasks: Task[] = [];
-  for (let t = 0; t < parts; t++) {
-    const b0 = r[t];
-    tasks.push({ fn: "conv2d_forward", args: [out + 4 * b0 * F * OH * OW, inp + 4 * b0 * C * H * W, w, bias, e.scratches[t],
-      r[t + 1] - b0, C, H, W, F, k, s, pad, OH, OW] });
-  }
-  e.pool!.run(tasks);
+  e.pool!.run(r.slice(0, parts).map((b0, t) => ({
+    fn, args: [out + 4 * b0 * F * OH * OW, inp + 4 * b0 * C * H * W, w, bias, e.scratches[t], r[t + 1] - b0, C, H, W, F, k, s, pad, OH, OW],
+  })));
+};
+
+/** Floats rounded up to a multiple of 4 (16 bytes), so every per-thread buffer stays aligned. */
+const quad = (n: number): number => Math.ceil(n / 4) * 4;
+
+/**
+ * The f32 a Conv2D's `dcol` must hold for conv2d_backward to split on this engine: one im2col gradient
+ * buffer (C·k·k, OH·OW) per thread, then the partial weight (F·C·k·k) and bias (F) gradients of threads
+ * 1 … n−1. With one thread, just the one dcol.
+ */
+export function convScratchFloats(e: Engine, C: number, k: number, F: number, OH: number, OW: number): number {
+  const n = e.threads;
+  return n * quad(C * k * k * OH * OW) + (n - 1) * (quad(F * C * k * k) + quad(F));
 }
 
 /**
- * conv2d_backward (ADDS into dw, dbias and, when dinp != 0, dinp), examples split across threads:
- * thread 0 adds into dw and dbias, thread t > 0 into its zeroed partial sums, which are then added in
- * the order t = 1, 2, … on the calling thread.
+ * conv2d_backward(dinp, dw, dbias, dout, inp, w, dcol, scratch, B, C, H, W, F, k, s, pad, OH, OW): ADDS
+ * into dw, dbias and, when dinp ≠ 0, dinp, examples split across threads. Thread 0 adds into dw and
+ * dbias, thread t > 0 into its zeroed partial sums in dcol's tail (see {@link convScratchFloats}),
+ * which are then added in the order t = 1, 2, … on the calling thread. Needs dcol ≠ 0.
  */
-export function conv2dBackward(e: Engine, ws: ConvScratch, dinp: Ptr, dw: Ptr, dbias: Ptr, dout: Ptr, inp: Ptr, w: Ptr,
-                               B: number, g: ConvShape): void {
-  const { C, H, W, F, k, s, pad, OH, OW } = g;
-  const K = C * k * k, P = OH * OW;
-  const parts = Math.min(batchParts(e, B, (dinp ? 4 : 2) * F * K * P), ws.dcol.length);
-  if (parts < 2) {
-    e.k.conv2d_backward(dinp, dw, dbias, dout, inp, w, ws.dcol[0], e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
-    return;
-  }
+const convBackwardExamples: Split = (e, fn, whole, raw) => (dinp, dw, dbias, dout, inp, w, dcol, scratch, B, C, H, W, F, k, s, pad, OH, OW) => {
+  const K = C * k * k, P = OH * OW, n = e.threads;
+  const parts = dcol ? batchParts(e, B, (dinp ? 4 : 2) * F * K * P) : 1;
+  if (parts < 2) return whole(dinp, dw, dbias, dout, inp, w, dcol, scratch, B, C, H, W, F, k, s, pad, OH, OW);
+  const at = (floats: number): Ptr => dcol + 4 * floats;
+  const partialDw = (t: number) => at(n * quad(K * P) + (t - 1) * quad(F * K));
+  const partialDb = (t: number) => at(n * quad(K * P) + (n - 1) * quad(F * K) + (t - 1) * quad(F));
   const r = partition(B, parts);
   const tasks: Task[] = [];
   for (let t = 0; t < parts; t++) {
     const b0 = r[t];
     if (t > 0) {
-      e.k.fill(ws.dw[t - 1], 0, F * K);
-      e.k.fill(ws.dbias[t - 1], 0, F);
+      raw.fill(partialDw(t), F * K, 0);
+      raw.fill(partialDb(t), F, 0);
     }
-    tasks.push({ fn: "conv2d_backward", args: [dinp ? dinp + 4 * b0 * C * H * W : 0, t === 0 ? dw : ws.dw[t - 1],
-      t === 0 ? dbias : ws.dbias[t - 1], dout + 4 * b0 * F * P, inp + 4 * b0 * C * H * W, w, ws.dcol[t], e.scratches[t],
-      r[t + 1] - b0, C, H, W, F, k, s, pad, OH, OW] });
+    tasks.push({ fn, args: [dinp ? dinp + 4 * b0 * C * H * W : 0, t === 0 ? dw : partialDw(t), t === 0 ? dbias : partialDb(t),
+      dout + 4 * b0 * F * P, inp + 4 * b0 * C * H * W, w, at(t * quad(K * P)), e.scratches[t], r[t + 1] - b0, C, H, W, F, k, s, pad, OH, OW] });
   }
   e.pool!.run(tasks);
   for (let t = 1; t < parts; t++) {
-    e.k.axpy(dw, 1, ws.dw[t - 1], F * K);
-    e.k.axpy(dbias, 1, ws.dbias[t - 1], F);
+    raw.axpy(dw, partialDw(t), F * K, 1);
+    raw.axpy(dbias, partialDb(t), F, 1);
   }
-}
+};
 
 /**
- * kernel(p0, p1, …, N, ...rest) over N values, split into ranges (multiples of 16 values) across
- * threads, each pointer advanced to its range (a 0 pointer, an absent buffer, stays 0). Returns false,
- * having done nothing, when it does not split (one thread, or too little work): the caller then runs
- * the kernel itself. Elementwise: same bits on any thread count.
+ * Every kernel that splits across threads, and how; any kernel not listed always runs whole on the
+ * calling thread. The argument order (outputs, inputs, sizes, then scalars) is what lets one rule
+ * cover a family: ranges(n) and planes read their pointers first and the count right after them.
+ * (The @__PURE__ marks let bundlers drop the table where nothing makes a threaded engine: simdnet/infer.)
  */
-export function splitRanges(e: Engine, fn: string, ptrs: readonly Ptr[], N: number, rest: readonly number[] = []): boolean {
-  const parts = e.pool && N >= splitPolicy.minValues ? Math.min(e.threads, Math.floor(N / 16)) : 1;
-  if (parts < 2) return false;
-  const r = partition(N, parts, 16);
-  e.pool!.run(r.slice(0, parts).map((lo, t) => ({ fn, args: [...ptrs.map((p) => (p ? p + 4 * lo : 0)), r[t + 1] - lo, ...rest] })));
-  return true;
-}
+export const SPLITS: { readonly [K in keyof Kernels]?: Split } = {
+  gemm: gemmPanels,
+  fill: /* @__PURE__ */ ranges(1),
+  gather_rows_u8: gatherRows,
+  gather_rows: gatherRows,
+  sigmoid_forward: /* @__PURE__ */ ranges(2),
+  sigmoid_backward: /* @__PURE__ */ ranges(3),
+  tanh_forward: /* @__PURE__ */ ranges(2),
+  tanh_backward: /* @__PURE__ */ ranges(3),
+  relu_forward: /* @__PURE__ */ ranges(2),
+  relu_backward: /* @__PURE__ */ ranges(3),
+  step_forward: /* @__PURE__ */ ranges(2),
+  sgd_update: /* @__PURE__ */ ranges(3),
+  conv2d_forward: convExamples,
+  conv2d_backward: convBackwardExamples,
+  maxpool2d_forward: /* @__PURE__ */ pool("out", "out", "in"),
+  maxpool2d_backward: /* @__PURE__ */ pool("in", "out", "out"),
+  l2pool2d_forward: /* @__PURE__ */ pool("out", "in"),
+  l2pool2d_backward: /* @__PURE__ */ pool("in", "in", "out", "out"),
+  adam_update: /* @__PURE__ */ ranges(4),
+  rmsprop_update: /* @__PURE__ */ ranges(3),
+  adagrad_update: /* @__PURE__ */ ranges(3),
+};
 
 /**
- * kernel(p0, p1, …, N, ...rest) over N values: split by {@link splitRanges} when that pays, otherwise
- * one call on the calling thread. For elementwise kernels (activations, parameter updates).
+ * The `engine.k` of an engine with a pool: a flat copy of the raw exports (lookups through a prototype
+ * measured slower), with each kernel in {@link SPLITS} replaced by its split entry.
  */
-export function ranges(e: Engine, fn: keyof Kernels, ptrs: readonly Ptr[], N: number, rest: readonly number[] = []): void {
-  if (!splitRanges(e, fn, ptrs, N, rest)) (e.k[fn] as (...a: number[]) => void)(...ptrs, N, ...rest);
-}
-
-/** fill(out, value, N) split like {@link splitRanges}; runs it on the calling thread when that does not split. */
-export function fill(e: Engine, out: Ptr, value: number, N: number): void {
-  const parts = e.pool && N >= splitPolicy.minValues ? Math.min(e.threads, Math.floor(N / 16)) : 1;
-  if (parts < 2) {
-    e.k.fill(out, value, N);
-    return;
+export function splitKernels(e: Engine, raw: Kernels): Kernels {
+  const k = { ...raw } as Record<string, unknown>;
+  for (const [fn, split] of Object.entries(SPLITS) as [keyof Kernels, Split][]) {
+    // the module's own function where @assemblyscript/loader wrapped it (in a rest-arguments closure)
+    const exported = raw[fn] as Fn & { original?: Fn };
+    k[fn] = split(e, fn, exported.original ?? exported, raw);
   }
-  const r = partition(N, parts, 16);
-  e.pool!.run(r.slice(0, parts).map((lo, t) => ({ fn: "fill", args: [out + 4 * lo, value, r[t + 1] - lo] })));
-}
-
-/**
- * A kernel kernel(p0, p1, …, N, ...rest) over N independent planes or rows (pooling, the mini-batch
- * gather), split by them: pointer i advances strides[i] floats per plane. Returns false when it does not split, as {@link splitRanges}.
- */
-export function splitPlanes(e: Engine, fn: string, ptrs: readonly Ptr[], strides: readonly number[], N: number,
-                            rest: readonly number[], valuesPerPlane: number): boolean {
-  const parts = e.pool && N * valuesPerPlane >= splitPolicy.minValues ? Math.min(e.threads, N) : 1;
-  if (parts < 2) return false;
-  const r = partition(N, parts);
-  e.pool!.run(r.slice(0, parts).map((n0, t) => ({ fn, args: [...ptrs.map((p, i) => p + 4 * n0 * strides[i]), r[t + 1] - n0, ...rest] })));
-  return true;
+  return k as unknown as Kernels;
 }

@@ -1,12 +1,14 @@
 /**
  * createEngine's threads path: a shared WebAssembly.Memory, the threads build of the kernels
- * (build/simdnet.threads{,.relaxed}.wasm) and a pool of n − 1 workers on that memory. Loaded by a
+ * (build/simdnet.threads{,.relaxed}.wasm), a pool of n − 1 workers on that memory, and the engine's
+ * kernels wrapped to split across them (src/wasm/parallel.ts). Loaded by a
  * dynamic import from engine.ts, so the default single-threaded engine never pulls it in.
  */
 import { instantiate } from "@assemblyscript/loader";
 import { Engine, type EngineOptions } from "./engine.js";
 import type { Kernels, Ptr } from "./kernels.js";
 import { readVariant, type Variant } from "./load.js";
+import { splitKernels } from "./parallel.js";
 import { Pool } from "./pool.js";
 import { CTL_BYTES } from "./worker.js";
 
@@ -74,6 +76,6 @@ export async function createThreadedEngine(n: number, options: EngineOptions, ma
   for (let t = 1; t < n; t++) scratches.push(e.alloc(kernels.gemm_scratch_floats()));
   const ctl = e.allocBytes((n - 1) * CTL_BYTES);
   const pool = await Pool.create(module, memory, ctl, n - 1, exports, options.threadTimeoutMs ?? 60_000);
-  e.attachPool(pool, scratches);
+  e.attachPool(pool, scratches, splitKernels(e, kernels));
   return e;
 }

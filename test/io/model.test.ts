@@ -20,6 +20,34 @@ describe("model files", () => {
     e.release(m);
   });
 
+  it("loading draws no random initialization, yet the loaded generator continues where an initialized one's does", async () => {
+    const e = await engine();
+    const m = e.mark();
+    const net = new Network([6, 5, 4], { engine: e, seed: 11, dropout: 0.5 });
+    const afterInit = net.rng.getState();
+    const bytes = serializeModel(net);
+    const text = toNetwork2Json(new Network([3, 2], { engine: e, seed: 1 }));
+    const draws: string[] = [];
+    const k = e.k as unknown as Record<string, unknown>;
+    const names = Object.keys(k).filter((n) => n.startsWith("rng_"));
+    const saved = names.map((n) => k[n]);
+    names.forEach((n, i) => { k[n] = (...a: number[]) => { draws.push(n); return (saved[i] as (...a: number[]) => unknown)(...a); }; });
+    try {
+      const { net: back } = deserializeModel(bytes, { engine: e });
+      loadNetwork2Json(text, { engine: e });
+      const bare = new Network([3, 2], { engine: e, seed: 1, initialize: false });
+      expect(bare.getParams()).toEqual(new Float32Array(bare.numParams)); // initialize: false leaves zeros
+      back.feedforward(new RefRng(2).array(12)); // predicting (dropout off) draws nothing either
+      expect(draws).toEqual([]);
+      expect(back.rng.getState()).toEqual(afterInit); // first use seeds and replays the skipped draws
+      expect(draws).toContain("rng_seed");
+      expect(back.getParams()).toEqual(net.getParams()); // ... without touching the loaded weights
+    } finally {
+      names.forEach((n, i) => { k[n] = saved[i]; });
+    }
+    e.release(m);
+  });
+
   it("fails clearly on corrupt, truncated, foreign and future files", async () => {
     const e = await engine();
     const m = e.mark();

@@ -37,13 +37,13 @@ function runConv(e: Engine, algo: Algo, sh: ConvShape, x: ArrayLike<number>, w: 
   return scoped(e, () => {
     const inp = e.allocFrom(x), wp = e.allocFrom(w), bp = e.allocFrom(bias), dp = e.allocFrom(dout);
     const out = e.alloc(B * F * P);
-    e.k.fill(out, NaN, B * F * P); // forward must write every output
+    e.k.fill(out, B * F * P, NaN); // forward must write every output
     // backward adds: start every gradient from a known value and subtract it afterwards
     const head = (n: number) => Array.from(seed).slice(0, n);
     const dinp = e.allocFrom(head(B * C * H * W)), dw = e.allocFrom(head(F * K)), db = e.allocFrom(head(F));
     if (algo === "im2col") {
       const dcol = e.alloc(K * P);
-      e.k.fill(dcol, NaN, K * P);
+      e.k.fill(dcol, K * P, NaN);
       e.k.conv2d_forward(out, inp, wp, bp, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
       e.k.conv2d_backward(dinp, dw, db, dp, inp, wp, dcol, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
     } else {
@@ -90,8 +90,8 @@ describe.each(VARIANTS)("conv kernels, %s build", (variant) => {
     for (const algo of ["im2col", "direct"] as const) scoped(e, () => {
       const inp = e.allocFrom(x), wp = e.allocFrom(w), dp = e.allocFrom(dout), bp = e.alloc(F);
       const out = e.alloc(B * F * OH * OW), dw = e.alloc(F * C * k * k), db = e.alloc(F);
-      e.k.fill(dw, 0, F * C * k * k);
-      e.k.fill(db, 0, F);
+      e.k.fill(dw, F * C * k * k, 0);
+      e.k.fill(db, F, 0);
       if (algo === "im2col") {
         e.k.conv2d_forward(out, inp, wp, bp, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
         e.k.conv2d_backward(0, dw, db, dp, inp, wp, 0, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);

@@ -18,7 +18,7 @@ describe.each(VARIANTS)("elementwise kernels, %s build", (variant) => {
       const x = rng.array(N);
       const out = e.allocFrom(rng.array(N + 1)); // one sentinel past the end
       const sentinel = e.read(out + 4 * N, 1)[0];
-      e.k.fill(out, 0.25, N);
+      e.k.fill(out, N, 0.25);
       expect(Array.from(e.read(out, N))).toEqual(new Array(N).fill(0.25));
       const inp = e.allocFrom(x);
       e.k.copy(out, inp, N);
@@ -34,13 +34,13 @@ describe.each(VARIANTS)("elementwise kernels, %s build", (variant) => {
       const x = rng.array(N), y = rng.array(N);
       const alpha = Math.fround(rng.range(-2, 2));
       const px = e.allocFrom(x), py = e.allocFrom(y), out = e.alloc(N);
-      e.k.scale(out, px, alpha, N);
+      e.k.scale(out, px, N, alpha);
       expect(e.read(out, N)).toEqual(Float32Array.from(scaleRef(x, alpha))); // one rounding: exact
       e.k.hadamard(out, px, py, N);
       expect(e.read(out, N)).toEqual(Float32Array.from(hadamardRef(x, y)));
-      e.k.axpy(py, alpha, px, N);
+      e.k.axpy(py, px, N, alpha);
       expectClose(e.read(py, N), axpyRef(y, alpha, x), 1e-7, 1e-6);
-      e.k.scale(px, px, alpha, N); // out aliases inp
+      e.k.scale(px, px, N, alpha); // out aliases inp
       expect(e.read(px, N)).toEqual(Float32Array.from(scaleRef(x, alpha)));
       e.write(px, x);
       e.k.hadamard(px, px, px, N); // out aliases both inputs

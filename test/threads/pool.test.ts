@@ -3,7 +3,7 @@
 // dispose(), and kernels on memory that grew after the workers started.
 import { describe, expect, it } from "vitest";
 import { createEngine } from "../../src/wasm/engine.js";
-import { gemm, splitPolicy } from "../../src/wasm/parallel.js";
+import { splitPolicy } from "../../src/wasm/parallel.js";
 import { availableCores } from "../../src/wasm/threads.js";
 import { Pool } from "../../src/wasm/pool.js";
 import { readUrl } from "../../src/wasm/load.js";
@@ -51,10 +51,10 @@ describe.skipIf(NO_THREADS)("worker pool", () => {
   it("a worker that throws surfaces as an Error on the caller, and the pool keeps working", async () => {
     const e = await createEngine({ variant: "plain", threads: 2 });
     const buf = e.alloc(64);
-    expect(() => e.pool!.run([{ fn: "fill", args: [buf, 1, 64] }, { fn: "fill", args: [2 ** 31, 2, 64] }]))
+    expect(() => e.pool!.run([{ fn: "fill", args: [buf, 64, 1] }, { fn: "fill", args: [2 ** 31, 64, 2] }]))
       .toThrow(/worker 1 \(fill\): .*out of bounds/);
     expect(e.read(buf, 64).every((v) => v === 1)).toBe(true); // the caller's part ran all the same
-    e.pool!.run([{ fn: "fill", args: [buf, 3, 32] }, { fn: "fill", args: [buf + 128, 4, 32] }]);
+    e.pool!.run([{ fn: "fill", args: [buf, 32, 3] }, { fn: "fill", args: [buf + 128, 32, 4] }]);
     expect(Array.from(e.read(buf, 64))).toEqual([...Array(32).fill(3), ...Array(32).fill(4)]);
     expect(() => e.pool!.run([{ fn: "fill", args: [buf, 1, 1] }, { fn: "no_such_kernel", args: [] }])).toThrow(/no kernel no_such_kernel/);
     e.dispose();
@@ -67,10 +67,10 @@ describe.skipIf(NO_THREADS)("worker pool", () => {
     // termination is asynchronous; Chromium forces it on a worker that never yields only after 2 s
     await new Promise((r) => setTimeout(r, typeof window === "undefined" ? 100 : 2500));
     const t0 = performance.now();
-    expect(() => e.pool!.run([{ fn: "fill", args: [buf, 1, 8] }, { fn: "fill", args: [buf + 32, 2, 8] }]))
+    expect(() => e.pool!.run([{ fn: "fill", args: [buf, 8, 1] }, { fn: "fill", args: [buf + 32, 8, 2] }]))
       .toThrow(/worker 1 (stopped|did not finish)/);
     expect(performance.now() - t0).toBeLessThan(5000);
-    expect(() => e.pool!.run([{ fn: "fill", args: [buf, 1, 8] }, { fn: "fill", args: [buf + 32, 2, 8] }])).toThrow(/broken/);
+    expect(() => e.pool!.run([{ fn: "fill", args: [buf, 8, 1] }, { fn: "fill", args: [buf + 32, 8, 2] }])).toThrow(/broken/);
     e.dispose();
   });
 
@@ -79,10 +79,10 @@ describe.skipIf(NO_THREADS)("worker pool", () => {
     const M = 1024, N = 1024, K = 512; // ~1 GFLOP of the unpacked loop: far longer than 20 ms
     const a = e.alloc(M * K), b = e.alloc(K * N), c = e.alloc(M * N), small = e.alloc(8);
     const t0 = performance.now();
-    expect(() => e.pool!.run([{ fn: "fill", args: [small, 1, 8] }, { fn: "gemm_simple", args: [c, a, b, M, N, K, 0, 0, 1, 0] }]))
+    expect(() => e.pool!.run([{ fn: "fill", args: [small, 8, 1] }, { fn: "gemm_simple", args: [c, a, b, M, N, K, 0, 0, 1, 0] }]))
       .toThrow(/did not finish a task within 20 ms/);
     expect(performance.now() - t0).toBeLessThan(2000);
-    expect(() => e.pool!.run([{ fn: "fill", args: [small, 1, 8] }])).toThrow(/broken/);
+    expect(() => e.pool!.run([{ fn: "fill", args: [small, 8, 1] }])).toThrow(/broken/);
     e.dispose();
   });
 
@@ -99,7 +99,7 @@ describe.skipIf(NO_THREADS)("worker pool", () => {
     const buf = e.alloc(16);
     e.dispose();
     e.dispose(); // idempotent
-    expect(() => e.pool!.run([{ fn: "fill", args: [buf, 1, 8] }, { fn: "fill", args: [buf + 32, 2, 8] }])).toThrow(/after dispose\(\)/);
+    expect(() => e.pool!.run([{ fn: "fill", args: [buf, 8, 1] }, { fn: "fill", args: [buf + 32, 8, 2] }])).toThrow(/after dispose\(\)/);
   });
 
   it("splits kernels over memory that grew after the workers started", async () => {
@@ -114,7 +114,7 @@ describe.skipIf(NO_THREADS)("worker pool", () => {
     const saved = splitPolicy.minFlops;
     splitPolicy.minFlops = 0;
     try {
-      gemm(e, c, a, b, M, N, K, 0, 0, 1, 0);
+      e.k.gemm(c, a, b, e.gemmScratch, M, N, K, 0, 0, 1, 0);
     } finally {
       splitPolicy.minFlops = saved;
     }

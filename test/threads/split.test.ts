@@ -1,9 +1,9 @@
-// Every split kernel (src/wasm/parallel.ts) on n threads against one thread: within tolerance, and
+// Every split kernel (src/wasm/parallel.ts's SPLITS, called through engine.k) on n threads against one thread: within tolerance, and
 // bit-identical from run to run for a given thread count; then short trainings (an MLP and a CNN) on
 // 1 and 2 threads. Lowering splitPolicy's thresholds to 0 makes even the small shapes split.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine, Ptr } from "../../src/wasm/engine.js";
-import { allocConvScratch, conv2dBackward, conv2dForward, gemm, splitPolicy, type ConvShape } from "../../src/wasm/parallel.js";
+import { SPLITS, convScratchFloats, splitPolicy } from "../../src/wasm/parallel.js";
 import { Network } from "../../src/network.js";
 import { sgd } from "../../src/train/trainer.js";
 import type { SgdOptions } from "../../src/train/options.js";
@@ -35,7 +35,7 @@ const OPS = [[0, 0], [0, 1], [1, 0], [1, 1]];
 function runGemm(e: Engine, M: number, N: number, K: number, tA: number, tB: number, alpha: number, beta: number): Float32Array {
   return scoped(e, () => {
     const a = e.allocFrom(values(M * K, 1)), b = e.allocFrom(values(K * N, 2)), c = e.allocFrom(values(M * N, 3));
-    gemm(e, c, a, b, M, N, K, tA, tB, alpha, beta);
+    e.k.gemm(c, a, b, e.gemmScratch, M, N, K, tA, tB, alpha, beta);
     return e.read(c, M * N);
   });
 }
@@ -61,25 +61,31 @@ describe.skipIf(NO_THREADS).each(["plain", "relaxed"] as const)("gemm split by r
 /** [B, C, H, W, F, k, s, pad]: the book's layers (few maps), "same" padding, stride 2, fewer examples than threads. */
 const CONVS = [[5, 1, 28, 28, 4, 5, 1, 0], [7, 3, 12, 12, 6, 5, 1, 0], [4, 2, 9, 7, 3, 3, 2, 1], [1, 2, 8, 8, 3, 3, 1, 1], [2, 4, 6, 6, 5, 3, 1, 0]];
 
-function shape(c: number[]): ConvShape & { B: number } {
+/** Shape of a convolution: inp (B, C, H, W), weight (F, C, k, k), out (B, F, OH, OW). */
+interface ConvShape { B: number; C: number; H: number; W: number; F: number; k: number; s: number; pad: number; OH: number; OW: number }
+
+function shape(c: number[]): ConvShape {
   const [B, C, H, W, F, k, s, pad] = c;
   return { B, C, H, W, F, k, s, pad, OH: Math.floor((H + 2 * pad - k) / s) + 1, OW: Math.floor((W + 2 * pad - k) / s) + 1 };
 }
 
 /** Forward output, then backward's dinp, dw and dbias added onto non-zero starting values. */
-function runConv(e: Engine, g: ConvShape & { B: number }): Float32Array[] {
-  const { B, C, H, W, F, k, OH, OW } = g;
+function runConv(e: Engine, g: ConvShape): Float32Array[] {
+  const { B, C, H, W, F, k, s, pad, OH, OW } = g;
   const K = C * k * k, nIn = B * C * H * W, nOut = B * F * OH * OW;
   return scoped(e, () => {
-    const ws = allocConvScratch(e, g);
+    const dcol = e.alloc(convScratchFloats(e, C, k, F, OH, OW));
     const inp = e.allocFrom(values(nIn, 1)), w = e.allocFrom(values(F * K, 2)), bias = e.allocFrom(values(F, 3));
     const out = e.alloc(nOut), dout = e.allocFrom(values(nOut, 4));
     const dinp = e.allocFrom(values(nIn, 5)), dw = e.allocFrom(values(F * K, 6)), dbias = e.allocFrom(values(F, 7));
-    conv2dForward(e, out, inp, w, bias, B, g);
-    conv2dBackward(e, ws, dinp, dw, dbias, dout, inp, w, B, g);
+    e.k.conv2d_forward(out, inp, w, bias, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
+    e.k.conv2d_backward(dinp, dw, dbias, dout, inp, w, dcol, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW);
     const dw0: Ptr = e.alloc(F * K), db0: Ptr = e.alloc(F);
-    conv2dBackward(e, ws, 0, dw0, db0, dout, inp, w, B, g); // without the input gradient
-    return [e.read(out, nOut), e.read(dinp, nIn), e.read(dw, F * K), e.read(dbias, F), e.read(dw0, F * K), e.read(db0, F)];
+    e.k.conv2d_backward(0, dw0, db0, dout, inp, w, dcol, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW); // without the input gradient
+    const dw1: Ptr = e.alloc(F * K), db1: Ptr = e.alloc(F);
+    e.k.conv2d_backward(0, dw1, db1, dout, inp, w, 0, e.gemmScratch, B, C, H, W, F, k, s, pad, OH, OW); // no dcol: runs whole
+    return [e.read(out, nOut), e.read(dinp, nIn), e.read(dw, F * K), e.read(dbias, F), e.read(dw0, F * K), e.read(db0, F),
+      e.read(dw1, F * K), e.read(db1, F)];
   });
 }
 
@@ -93,11 +99,24 @@ describe.skipIf(NO_THREADS).each(["plain", "relaxed"] as const)("conv2d split by
         const n = runConv(e, g);
         expect(n[0]).toEqual(one[0]); // forward: each example's bits do not depend on its thread
         expect(n[1]).toEqual(one[1]); // so does the input gradient
-        for (let i = 2; i < n.length; i++) expectClose(n[i], one[i], 1e-4, 1e-4);
+        for (let i = 2; i < 6; i++) expectClose(n[i], one[i], 1e-4, 1e-4);
+        expect(n.slice(6)).toEqual(one.slice(6)); // without dcol's per-thread room the call is not split
         expect(runConv(e, g)).toEqual(n);
       }
     });
   }
+});
+
+describe.skipIf(NO_THREADS)("engine.k", () => {
+  it("is the module's exports with one thread; with threads, exactly the SPLITS kernels are wrapped", async () => {
+    const [e1, e2] = await Promise.all([threaded(1), threaded(2)]);
+    // @assemblyscript/loader marks each export it hands out with .original (the wasm function itself)
+    const exported = (k: object) => Object.entries(k).filter(([, f]) => typeof f === "function" && "original" in f).map(([n]) => n).sort();
+    const all = exported(e1.k); // every wasm export, unwrapped (the loader's own helpers aside)
+    expect(all).toEqual(expect.arrayContaining([...Object.keys(SPLITS), "copy", "heap_base"]));
+    expect(Object.keys(e2.k)).toEqual(expect.arrayContaining(all));
+    expect(exported(e2.k)).toEqual(all.filter((n) => !(n in SPLITS)).concat("gemm_part").sort());
+  });
 });
 
 describe.skipIf(NO_THREADS)("training on 1 and 2 threads", () => {
