@@ -1,11 +1,16 @@
 /**
- * A stack of layers over two flat buffers, params and grads, laid out identically with every decaying
- * weight before every bias (llm.c's malloc_and_point_parameters): zeroing gradients is one fill, and an
- * SGD step is two fused kernel calls, one over the weights (with L2/L1) and one over the biases.
+ * The feed-forward network: a graph of layers wired by named tensors (src/graph.ts; a plain list is the
+ * common case) on the {@link Model} base's flat buffers, params and grads laid out identically with
+ * every decaying weight before every bias (llm.c's malloc_and_point_parameters): zeroing gradients is
+ * one fill, and an SGD step is two fused kernel calls, one over the weights (with L2/L1) and one over
+ * the biases.
  */
-import { defaultEngine, type Engine, type Ptr } from "./wasm/engine.js";
-import { Rng, checkSeed } from "./rng.js";
-import { Layer, checkInit, layoutParams, type InitScheme, type Param } from "./layers/layer.js";
+import type { Engine, Ptr } from "./wasm/engine.js";
+import { Layer, checkInit, type InitScheme } from "./layers/layer.js";
+import type { Rng } from "./rng.js";
+import { Model, type Evaluation } from "./model.js";
+import { Graph, chainNodes, type GraphSpec } from "./graph.js";
+import type { SgdOptions } from "./train/options.js";
 import { Dense } from "./layers/dense.js";
 import { Activation, checkActivation, type ActivationName } from "./layers/activation.js";
 import { Softmax } from "./layers/softmax.js";
@@ -41,16 +46,7 @@ export interface NetworkOptions {
   initialize?: boolean;
 }
 
-/** Accuracy and cost of a network on a data set. */
-export interface Evaluation {
-  /** Examples classified correctly (argmax of the output = label); NaN when there are no labels. */
-  correct: number;
-  n: number;
-  /** correct / n. */
-  accuracy: number;
-  /** Mean cost over the set, plus the regularization terms λ/2n·Σw² and λ₁/n·Σ|w| when given. */
-  cost: number;
-}
+export type { Evaluation } from "./model.js";
 
 /** Builds Nielsen's layer list from sizes: Dense + activation per layer, dropout after hidden ones. */
 function layersFromSizes(sizes: readonly number[], o: NetworkOptions): Layer[] {
@@ -70,77 +66,52 @@ function layersFromSizes(sizes: readonly number[], o: NetworkOptions): Layer[] {
   return layers;
 }
 
-export class Network {
-  readonly engine: Engine;
+export class Network extends Model {
+  readonly kind = "network";
+  /** The layers in execution order (for a plain list, the list as given). */
   readonly layers: readonly Layer[];
+  /** The layers' wiring: named tensors in topological order (a chain for a plain list). */
+  readonly graph: Graph;
   readonly cost: Cost;
-  /** Every trainable tensor, weights first. */
-  readonly params: readonly Param[];
-  readonly numParams: number;
-  /** Number of leading parameters that decay (all the weights). */
-  readonly numWeights: number;
-  /** Flat parameter and gradient buffers (numParams f32 each, identical layout). */
-  readonly paramPtr: Ptr;
-  readonly gradPtr: Ptr;
-  readonly seed: number;
 
-  private capacity = 0;
   private xBuf: Ptr = 0;
   private yBuf: Ptr = 0;
   private labBuf: Ptr = 0;
   private deltaBuf: Ptr = 0;
-  private resident = new WeakMap<DataSet, ResidentData>();
-  private generator: Rng | null = null;
-  private readonly rngState: Ptr = 0;
   private readonly scheme: InitScheme;
+  private readonly initialized: boolean;
 
   /**
    * `new Network([784, 30, 10], opts)` builds the book's sigmoid network (Dense + activation per
-   * layer); `new Network([layer, layer, …], opts)` takes an explicit layer list.
+   * layer); `new Network([layer, layer, …], opts)` takes an explicit layer list; `new Network({ nodes:
+   * [{ layer, inputs: ["input"], output: "h" }, …] }, opts)` a graph of layers wired by tensor names
+   * (residual Add, Concat).
    */
-  constructor(arch: readonly number[] | readonly Layer[], opts: NetworkOptions = {}) {
-    this.engine = opts.engine ?? defaultEngine();
-    const layers = arch.length > 0 && arch[0] instanceof Layer ? [...(arch as Layer[])] : layersFromSizes(arch as number[], opts);
-    if (layers.length === 0) throw new RangeError("simdnet: a network needs at least one layer");
-    for (let i = 1; i < layers.length; i++) {
-      const a = layers[i - 1].outSize;
-      const b = layers[i].inSize;
-      if (a !== b) {
-        throw new RangeError(`simdnet: layer ${i - 1} (${layers[i - 1].spec().type}) outputs ${a} values per example but layer ${i} (${layers[i].spec().type}) expects ${b}`);
-      }
-    }
-    this.layers = layers;
-    this.cost = getCost(opts.cost ?? (layers[layers.length - 1] instanceof Softmax ? "log-likelihood" : "cross-entropy"));
-    if (this.cost.name === "log-likelihood" && !(layers[layers.length - 1] instanceof Softmax)) {
+  constructor(arch: readonly number[] | readonly Layer[] | GraphSpec, opts: NetworkOptions = {}) {
+    const spec: GraphSpec = Array.isArray(arch)
+      ? { nodes: chainNodes(arch.length > 0 && arch[0] instanceof Layer ? [...(arch as Layer[])] : layersFromSizes(arch as number[], opts)) }
+      : (arch as GraphSpec);
+    const graph = new Graph(spec);
+    const layers = graph.layers;
+    const top = graph.top.layer;
+    const cost = getCost(opts.cost ?? (top instanceof Softmax ? "log-likelihood" : "cross-entropy"));
+    if (cost.name === "log-likelihood" && !(top instanceof Softmax)) {
       throw new Error("simdnet: the log-likelihood cost needs a softmax output layer (chapter 3); add one or use cross-entropy");
     }
-
-    ({ params: this.params, numParams: this.numParams, numWeights: this.numWeights, paramPtr: this.paramPtr, gradPtr: this.gradPtr } = layoutParams(
-      this.engine,
-      layers.map((l, li) => [String(li), l] as const),
-    ));
-
-    this.seed = opts.seed ?? 0;
+    super(layers.map((l, li) => [String(li), l] as const), opts);
+    this.graph = graph;
+    this.layers = layers;
+    this.cost = cost;
     this.scheme = opts.init ?? "default";
-    if (opts.initialize === false) {
-      checkSeed(this.seed);
-      this.rngState = this.engine.alloc(4);
-      checkInit(this.scheme);
-      return;
-    }
-    this.generator = new Rng(this.engine, this.seed);
     checkInit(this.scheme);
-    for (const l of layers) l.init(this.generator, this.scheme);
+    this.initialized = opts.initialize !== false;
+    if (this.initialized) for (const l of layers) l.init(this.rng, this.scheme);
   }
 
-  /** The generator for initialization and dropout masks. */
-  get rng(): Rng {
-    return (this.generator ??= this.skippedInit());
-  }
-
-  /** The generator of a network built with `initialize: false`: seeded, then advanced past the initialization it skipped. */
-  private skippedInit(): Rng {
-    const rng = new Rng(this.engine, this.seed, this.rngState);
+  /** With `initialize: false`, the generator is advanced past the initialization the network skipped (its parameters kept). */
+  protected override seedRng(): Rng {
+    const rng = super.seedRng();
+    if (this.initialized) return rng;
     const params = this.getParams();
     for (const l of this.layers) l.init(rng, this.scheme);
     this.setParams(params);
@@ -149,17 +120,12 @@ export class Network {
 
   /** Values per example going in. */
   get inputSize(): number {
-    return this.layers[0].inSize;
+    return this.graph.inputShape.reduce((a, b) => a * b, 1);
   }
 
   /** Values per example coming out. */
   get outputSize(): number {
-    return this.layers[this.layers.length - 1].outSize;
-  }
-
-  /** The batch size the activation buffers hold. */
-  get batchCapacity(): number {
-    return this.capacity;
+    return this.graph.top.layer.outSize;
   }
 
   /**
@@ -170,7 +136,7 @@ export class Network {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`simdnet: batch size must be a positive integer, got ${maxBatch}`);
     if (maxBatch <= this.capacity) return;
     const e = this.engine;
-    for (const l of this.layers) l.allocate(e, maxBatch);
+    this.graph.allocate(e, maxBatch);
     this.xBuf = e.alloc(maxBatch * this.inputSize);
     this.yBuf = e.alloc(maxBatch * this.outputSize);
     this.deltaBuf = e.alloc(maxBatch * this.outputSize);
@@ -181,9 +147,7 @@ export class Network {
   /** Runs B examples at x (B, inputSize) through every layer; returns the output pointer. */
   forwardPtr(x: Ptr, B: number, training = false): Ptr {
     const net = this;
-    const mode = { training, get rng() { return net.rng; } }; // drawn from only when training
-    for (const l of this.layers) x = l.forward(x, B, mode);
-    return x;
+    return this.graph.forward(x, B, { training, get rng() { return net.rng; } }); // drawn from only when training
   }
 
   /**
@@ -191,7 +155,7 @@ export class Network {
    * log-likelihood after softmax): then δ at z is simply (a − y)/B and that layer's backward is skipped.
    */
   get fusedOutput(): boolean {
-    const top = this.layers[this.layers.length - 1];
+    const top = this.graph.top.layer;
     return (this.cost.fusesWith === "softmax" && top instanceof Softmax) ||
       (this.cost.fusesWith === "sigmoid" && top instanceof Activation && top.fn === "sigmoid");
   }
@@ -203,13 +167,20 @@ export class Network {
   backwardPtr(out: Ptr, y: Ptr, B: number): void {
     const e = this.engine;
     const n = B * this.outputSize;
-    const last = this.layers.length - 1;
     const fused = this.fusedOutput;
     // BP1: δᴸ = ∇ₐC ⊙ σ'(zᴸ), or a − y when the cost cancels σ' (cross-entropy/sigmoid, log-likelihood/softmax)
     if (fused) e.k.cost_diff(this.deltaBuf, out, y, n, 1 / B);
     else this.cost.grad(e, this.deltaBuf, out, y, n, 1 / B);
-    let d = this.deltaBuf;
-    for (let i = fused ? last - 1 : last; i >= 0; i--) d = this.layers[i].backward(d, B, i > 0);
+    this.graph.backward(this.deltaBuf, B, fused);
+  }
+
+  /** One mini-batch: gather the examples at order indices idx, zeroGrad, forward (training), backward, step. */
+  trainBatch(data: DataSet, idx: Ptr, B: number, step: () => void, _opts?: SgdOptions): void {
+    const { x, y, lab } = this.buffers;
+    this.residentData(data).gather(idx, B, x, y, lab);
+    this.zeroGrad();
+    this.backwardPtr(this.forwardPtr(x, B, true), y, B);
+    step();
   }
 
   /**
@@ -230,41 +201,30 @@ export class Network {
     return cost;
   }
 
-  /** Zeroes every gradient (one fill). */
-  zeroGrad(): void {
-    this.engine.k.fill(this.gradPtr, this.numParams, 0);
-  }
-
-  /** A copy of all parameters (weights first, then biases), e.g. to restore later. */
-  getParams(): Float32Array {
-    return this.engine.read(this.paramPtr, this.numParams);
-  }
-
-  /** Overwrites all parameters with a copy from {@link getParams}. */
-  setParams(values: ArrayLike<number>): void {
-    if (values.length !== this.numParams) throw new RangeError(`simdnet: setParams got ${values.length} values; this network has ${this.numParams}`);
-    this.engine.write(this.paramPtr, values);
-  }
-
-  /** A copy of all gradients (same layout as params). */
-  getGrads(): Float32Array {
-    return this.engine.read(this.gradPtr, this.numParams);
-  }
-
   /** The resident (wasm-memory) copy of a data set, uploaded on first use and validated then. */
-  residentData(d: DataSet, what = "data"): ResidentData {
-    let r = this.resident.get(d);
-    if (!r) {
-      validateDataSet(d, this.inputSize, this.outputSize, what);
-      r = new ResidentData(this.engine, d, this.inputSize, this.outputSize);
-      this.resident.set(d, r);
-    }
-    return r;
+  override residentData(d: DataSet, what = "data"): ResidentData {
+    return super.residentData(d, what) as ResidentData;
+  }
+
+  protected makeResident(d: DataSet, what: string): ResidentData {
+    validateDataSet(d, this.inputSize, this.outputSize, what);
+    return new ResidentData(this.engine, d, this.inputSize, this.outputSize);
   }
 
   /** Internal batch buffers for the trainer: inputs (B, inputSize), targets (B, outputs), labels (B). */
   get buffers(): { x: Ptr; y: Ptr; lab: Ptr } {
     return { x: this.xBuf, y: this.yBuf, lab: this.labBuf };
+  }
+
+  /** The file header's network part: input shape, layer specs (in execution order), cost, and the wiring of a graph. */
+  fileHeader(): { format: string } & Record<string, unknown> {
+    return {
+      format: "simdnet-model",
+      inputShape: [...this.graph.inputShape],
+      layers: this.layers.map((l) => l.spec()),
+      ...(this.graph.chain ? {} : { graph: this.graph.wiring() }),
+      cost: this.cost.name,
+    };
   }
 
   /**
@@ -303,8 +263,7 @@ export class Network {
     const count = this.countExamples(inputs);
     this.prepare(Math.min(count, 256));
     const arr = inputs instanceof Float32Array ? inputs : Float32Array.from(inputs);
-    for (let s = 0; s < count; s += this.capacity) {
-      const B = Math.min(this.capacity, count - s);
+    this.eachChunk(count, (s, B) => {
       this.engine.write(this.xBuf, arr.subarray(s * size, (s + B) * size));
       // NaN/Inf check by kernel (a JS loop over every input would cost as much as the network)
       if (this.engine.k.count_nonfinite(this.xBuf, B * size) > 0) {
@@ -312,7 +271,7 @@ export class Network {
         throw new RangeError(`simdnet: feedforward input ${i} is ${arr[i]}; inputs must be finite`);
       }
       use(this.forwardPtr(this.xBuf, B), s, B);
-    }
+    });
   }
 
   /**
@@ -327,24 +286,15 @@ export class Network {
     const C = this.outputSize;
     let correct = 0;
     let cost = 0;
-    for (let s = 0; s < r.n; s += this.capacity) {
-      const B = Math.min(this.capacity, r.n - s);
+    this.eachChunk(r.n, (s, B) => {
       r.gather(r.iota + 4 * s, B, x, y, lab);
       const out = this.forwardPtr(x, B);
       cost += this.cost.fn(e, out, y, B, C);
       if (r.hasLabels) correct += e.k.count_argmax_equal(out, lab, B, C);
-    }
+    });
     cost /= r.n;
     cost += this.regularization(r.n, opts.lambda ?? 0, opts.l1 ?? 0);
     const accuracy = r.hasLabels ? correct / r.n : NaN;
     return { correct: r.hasLabels ? correct : NaN, n: r.n, accuracy, cost };
-  }
-
-  /** λ/2n·Σw² + λ₁/n·Σ|w| over the weights (network2's regularization term in total_cost). */
-  regularization(n: number, lambda: number, l1: number): number {
-    let r = 0;
-    if (lambda) r += (0.5 * lambda * this.engine.k.sum_squares(this.paramPtr, this.numWeights)) / n;
-    if (l1) r += (l1 * this.engine.k.sum_abs(this.paramPtr, this.numWeights)) / n;
-    return r;
   }
 }

@@ -91,9 +91,9 @@ function highWord(x: number, n: number): number {
 export class HostRng {
   private readonly s = new Uint32Array(4);
 
-  // (the seed and below(n) checks repeat Rng's inline, so that bundles without HostRng stay as small)
+  // (the below(n) check repeats Rng's inline, so that bundles without HostRng stay as small)
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new TypeError(`simdnet: a seed must be a finite number, got ${seed}`);
+    checkSeed(seed);
     let x = seed >>> 0;
     for (let k = 0; k < 4; k++) {
       // state[k] = the k-th output of splitmix32 started at seed

@@ -1,123 +1,62 @@
 /**
- * Saving and loading networks as bytes (no I/O here; src/io/node.ts writes files atomically).
- *
- * Format v1, little-endian: "SNNM" · u32 version · u32 header bytes · UTF-8 JSON header (architecture,
- * cost, parameter names and shapes, hyper-parameters, CRC-32 of the weights) · zero padding to 4 bytes ·
- * numParams f32 weights in the network's layout. network2.py's JSON ({sizes, weights, biases, cost})
+ * Saving and loading networks as bytes (no I/O here; src/io/node.ts writes files atomically), in the
+ * one model container (src/io/container.ts): the network's part of the header is its input shape,
+ * layer specs, cost and, for a graph, the wiring. network2.py's JSON ({sizes, weights, biases, cost})
  * is read and written too.
  */
 import { Network } from "../network.js";
-import { buildLayers } from "../layers/registry.js";
-import type { LayerSpec, Shape } from "../layers/layer.js";
+import { buildGraph } from "../layers/registry.js";
+import type { LayerSpec } from "../layers/layer.js";
 import type { CostName } from "../loss/costs.js";
 import type { Engine } from "../wasm/engine.js";
+import { readContainer, readContainerHeader, writeContainer, type ContainerHeader, type SavedOptimizer } from "./container.js";
 
-export const MODEL_MAGIC = "SNNM";
-export const MODEL_VERSION = 1;
+export { crc32, MODEL_MAGIC, MODEL_VERSION } from "./container.js";
 
-/** The JSON header of a saved model. */
-export interface ModelHeader {
+/** The JSON header of a saved network. */
+export interface ModelHeader extends ContainerHeader {
   format: "simdnet-model";
-  version: number;
   inputShape: number[];
+  /** The layers' specs in execution order. */
   layers: LayerSpec[];
+  /** A graph's wiring, one entry per layer (absent: a plain list). */
+  graph?: { input: string; output: string; nodes: { inputs: string[]; output: string }[] };
   cost: CostName;
-  seed: number;
-  params: { name: string; shape: number[] }[];
-  numParams: number;
-  crc32: number;
-  /** Free-form training facts (η, λ, epochs, accuracy, …) kept with the weights. */
-  meta?: Record<string, unknown>;
-}
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 (IEEE) of bytes: detects corrupted weights. */
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 function bad(msg: string): never {
   throw new Error(`simdnet: cannot load model: ${msg}`);
 }
 
-/** Serializes a network (architecture + weights) into the v1 binary format. */
-export function serializeModel(net: Network, meta?: Record<string, unknown>): Uint8Array {
-  const weights = net.getParams();
-  const wbytes = new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength);
-  const header: ModelHeader = {
-    format: "simdnet-model",
-    version: MODEL_VERSION,
-    inputShape: [...net.layers[0].inShape],
-    layers: net.layers.map((l) => l.spec()),
-    cost: net.cost.name,
-    seed: net.seed,
-    params: net.params.map((p) => ({ name: p.name, shape: [...p.shape] })),
-    numParams: net.numParams,
-    crc32: crc32(wbytes),
-    ...(meta ? { meta } : {}),
-  };
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const start = Math.ceil((12 + json.length) / 4) * 4;
-  const out = new Uint8Array(start + wbytes.length);
-  out.set(new TextEncoder().encode(MODEL_MAGIC), 0);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(4, MODEL_VERSION, true);
-  dv.setUint32(8, json.length, true);
-  out.set(json, 12);
-  // Copy through a DataView so the file is little-endian on any host.
-  for (let i = 0; i < weights.length; i++) dv.setFloat32(start + 4 * i, weights[i], true);
-  return out;
+/** Serializes a network (architecture, weights, buffers, and optionally an optimizer's state). */
+export function serializeModel(net: Network, meta?: Record<string, unknown>, optimizer?: SavedOptimizer): Uint8Array {
+  const { params, buffers } = net.tensorEntries();
+  const header = { ...net.fileHeader(), seed: net.seed, params, numParams: net.numParams, buffers, ...(meta ? { meta } : {}) };
+  return writeContainer(header, { params: net.getParams(), buffers: net.getBuffers(), optimizer: optimizer ?? null });
 }
 
-/** Reads the header of a v1 model, with a clear error for anything malformed. */
+/** Reads the header of a saved network, with a clear error for anything malformed. */
 export function readModelHeader(bytes: Uint8Array): { header: ModelHeader; start: number } {
-  if (bytes.length < 12) bad(`the file is ${bytes.length} bytes, too short for a simdnet model (truncated?)`);
-  const magic = new TextDecoder().decode(bytes.subarray(0, 4));
-  if (magic !== MODEL_MAGIC) bad(`not a simdnet model (starts with ${JSON.stringify(magic)}, expected "${MODEL_MAGIC}")`);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = dv.getUint32(4, true);
-  if (version > MODEL_VERSION) bad(`format version ${version} is newer than this simdnet understands (${MODEL_VERSION}); upgrade simdnet`);
-  if (version < 1) bad(`format version ${version} is invalid`);
-  const len = dv.getUint32(8, true);
-  if (12 + len > bytes.length) bad(`the header claims ${len} bytes but the file has only ${bytes.length - 12} after the preamble (truncated)`);
-  let header: ModelHeader;
-  try {
-    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(12, 12 + len))) as ModelHeader;
-  } catch (err) {
-    bad(`the JSON header is corrupt (${String(err)})`);
-  }
-  if (header.format !== "simdnet-model" || !Array.isArray(header.layers) || !Array.isArray(header.inputShape)) {
-    bad("the header lacks format/layers/inputShape");
-  }
-  return { header, start: Math.ceil((12 + len) / 4) * 4 };
+  const r = readContainerHeader<ModelHeader>(bytes);
+  const h = r.header;
+  if (h.format !== "simdnet-model" || !Array.isArray(h.layers) || !Array.isArray(h.inputShape)) bad((h.format as string) === "simdnet-sequence-model" ? "this is a sequence model (load it with loadSequenceModel)" : "the header lacks format/layers/inputShape");
+  return r;
 }
 
-/** Rebuilds a network from bytes written by {@link serializeModel} (or network2.py's JSON). */
-export function deserializeModel(bytes: Uint8Array, opts: { engine?: Engine } = {}): { net: Network; header: ModelHeader } {
-  if (bytes.length > 0 && bytes[0] === 0x7b /* "{" */) return loadNetwork2Json(new TextDecoder().decode(bytes), opts);
-  const { header, start } = readModelHeader(bytes);
-  const expected = start + 4 * header.numParams;
-  if (bytes.length !== expected) bad(`expected ${expected} bytes for ${header.numParams} weights, got ${bytes.length} (${bytes.length < expected ? "truncated" : "trailing data"})`);
-  const wbytes = bytes.slice(start);
-  if (crc32(wbytes) !== header.crc32) bad("the weights fail their CRC-32 check (the file is corrupt)");
-  const net = new Network(buildLayers(header.layers, header.inputShape as Shape), { engine: opts.engine, cost: header.cost, seed: header.seed, initialize: false });
+/** Rebuilds a network from bytes written by {@link serializeModel} (or network2.py's JSON); `optimizer` is the saved optimizer state, if any. */
+export function deserializeModel(bytes: Uint8Array, opts: { engine?: Engine } = {}): { net: Network; header: ModelHeader; optimizer: SavedOptimizer | null } {
+  if (bytes.length > 0 && bytes[0] === 0x7b /* "{" */) return { ...loadNetwork2Json(new TextDecoder().decode(bytes), opts), optimizer: null };
+  readModelHeader(bytes);
+  const { header, params, buffers, optimizer } = readContainer<ModelHeader>(bytes);
+  const net = new Network(buildGraph(header.layers, header.inputShape, header.graph), { engine: opts.engine, cost: header.cost, seed: header.seed, initialize: false });
   if (net.numParams !== header.numParams) bad(`the architecture has ${net.numParams} parameters but the file holds ${header.numParams}`);
   const names = net.params.map((p) => `${p.name}:${p.shape.join("x")}`).join(",");
   const saved = header.params.map((p) => `${p.name}:${p.shape.join("x")}`).join(",");
   if (names !== saved) bad(`parameter layout mismatch: file has ${saved}, architecture builds ${names}`);
-  net.setParams(new Float32Array(wbytes.buffer, wbytes.byteOffset, header.numParams));
-  return { net, header };
+  if (net.numBuffers !== buffers.length) bad(`the architecture has ${net.numBuffers} buffer values but the file holds ${buffers.length}`);
+  net.setParams(params);
+  net.setBuffers(buffers);
+  return { net, header, optimizer };
 }
 
 /** network2.py's save(): sizes, weights (out × in nested lists), biases (out × 1), cost class name. */

@@ -4,7 +4,7 @@
  * sigmoid neurons). Kernels: assembly/kernels/activation.ts.
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
-import { Layer, type LayerSpec, type Mode, type Shape } from "./layer.js";
+import { Layer, type LayerSpec, type Mode, type RPass, type Shape } from "./layer.js";
 
 /** The activations a layer can apply. */
 export const ACTIVATIONS = ["sigmoid", "tanh", "relu", "identity", "step"] as const;
@@ -58,5 +58,39 @@ export class Activation extends Layer {
 
   spec(): LayerSpec {
     return { type: "activation", fn: this.fn };
+  }
+
+  /** Every activation but the step has an exact R-operator. */
+  override rOpUnsupported(): string | null {
+    return this.fn === "step" ? "has no R-operator (the step has no useful derivative)" : null;
+  }
+
+  override rForward(r: RPass, out: Ptr, rout: Ptr, inp: Ptr, rinp: Ptr): void {
+    if (this.fn === "identity") return this.rIdentityForward(r, out, rout, inp, rinp);
+    const k = r.e.k, n = r.B * this.outSize;
+    if (this.fn === "sigmoid") k.sigmoid_forward(out, inp, n);
+    else if (this.fn === "tanh") k.tanh_forward(out, inp, n);
+    else k.relu_forward(out, inp, n);
+    k.fill(rout, n, 0);
+    if (rinp) this.rDerivative(r, rout, out, rinp, n); // R{a} = f'(z) ⊙ R{z}
+  }
+
+  override rBackward(r: RPass, dinp: Ptr, rdinp: Ptr, dout: Ptr, rdout: Ptr, out: Ptr, _inp: Ptr, rinp: Ptr): void {
+    if (this.fn === "identity") return this.rIdentityBackward(r, dinp, rdinp, dout, rdout);
+    // forward was a = f(z): δ_z = f'(z) δ_a; R{δ_z} = f'(z) R{δ_a} + f''(z) R{z} δ_a
+    const k = r.e.k, n = r.B * this.inSize;
+    k.fill(dinp, n, 0);
+    this.rDerivative(r, dinp, out, dout, n);
+    k.fill(rdinp, n, 0);
+    this.rDerivative(r, rdinp, out, rdout, n);
+    if (rinp && (this.fn === "sigmoid" || this.fn === "tanh")) k.activation_second(rdinp, out, rinp, dout, n, this.fn === "sigmoid" ? 0 : 1);
+  }
+
+  /** dinp += f'(z) ⊙ dout, f' read off the output a (the layer's own backward kernels, on this thread). */
+  private rDerivative(r: RPass, dinp: Ptr, a: Ptr, dout: Ptr, n: number): void {
+    const k = r.e.k;
+    if (this.fn === "sigmoid") k.sigmoid_backward(dinp, a, dout, n);
+    else if (this.fn === "tanh") k.tanh_backward(dinp, a, dout, n);
+    else k.relu_backward(dinp, a, dout, n);
   }
 }

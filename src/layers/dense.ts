@@ -4,7 +4,7 @@
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
 import type { Rng } from "../rng.js";
-import { Layer, initWeightAndBias, type InitScheme, type LayerSpec, type Mode, type Param, type ParamSpec } from "./layer.js";
+import { Layer, initWeightAndBias, type InitScheme, type LayerSpec, type Mode, type Param, type ParamSpec, type RPass } from "./layer.js";
 
 export class Dense extends Layer {
   private e!: Engine;
@@ -82,5 +82,32 @@ export class Dense extends Layer {
 
   spec(): LayerSpec {
     return { type: "dense", inputs: this.inputs, outputs: this.outputs };
+  }
+
+  /** Dense has an exact R-operator everywhere. */
+  override rOpUnsupported(): null {
+    return null;
+  }
+
+  override rForward(r: RPass, out: Ptr, rout: Ptr, inp: Ptr, rinp: Ptr): void {
+    const { e, B } = r, k = e.k, W = this.w.value, C = this.inputs, OC = this.outputs;
+    k.gemm(out, inp, W, e.gemmScratch, B, OC, C, 0, 1, 1, 0);
+    k.bias_add(out, this.b.value, B, OC);
+    k.gemm(rout, inp, r.at(r.v, W), e.gemmScratch, B, OC, C, 0, 1, 1, 0); // R{z} = a V_Wᵀ + V_b + R{a} Wᵀ
+    k.bias_add(rout, r.at(r.v, this.b.value), B, OC);
+    if (rinp) k.gemm(rout, rinp, W, e.gemmScratch, B, OC, C, 0, 1, 1, 1);
+  }
+
+  override rBackward(r: RPass, dinp: Ptr, rdinp: Ptr, dout: Ptr, rdout: Ptr, _out: Ptr, inp: Ptr, rinp: Ptr, needDinp: boolean): void {
+    const { e, B } = r, k = e.k, W = this.w.value, C = this.inputs, OC = this.outputs, RW = r.at(r.out, W);
+    // forward was z = a Wᵀ + b: ∂W = δᵀa, so R{∂W} = R{δ}ᵀa + δᵀR{a}; R{∂b} = Σ_b R{δ}
+    k.gemm(RW, rdout, inp, e.gemmScratch, OC, C, B, 1, 0, 1, 1);
+    if (rinp) k.gemm(RW, dout, rinp, e.gemmScratch, OC, C, B, 1, 0, 1, 1);
+    k.col_sum(r.at(r.out, this.b.value), rdout, B, OC);
+    if (!needDinp) return;
+    // δ_in = δ W; R{δ_in} = R{δ} W + δ V_W
+    k.gemm(dinp, dout, W, e.gemmScratch, B, C, OC, 0, 0, 1, 0);
+    k.gemm(rdinp, rdout, W, e.gemmScratch, B, C, OC, 0, 0, 1, 0);
+    k.gemm(rdinp, dout, r.at(r.v, W), e.gemmScratch, B, C, OC, 0, 0, 1, 1);
   }
 }

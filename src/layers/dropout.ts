@@ -4,7 +4,7 @@
  * At evaluation the layer passes its input through untouched.
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
-import { Layer, type LayerSpec, type Mode, type Shape } from "./layer.js";
+import { Layer, type LayerSpec, type Mode, type RPass, type Shape } from "./layer.js";
 
 export class Dropout extends Layer {
   private e!: Engine;
@@ -51,5 +51,18 @@ export class Dropout extends Layer {
 
   spec(): LayerSpec {
     return { type: "dropout", rate: this.rate };
+  }
+
+  /** At rate 0 dropout is the identity; otherwise each evaluation is random and has no Hessian. */
+  override rOpUnsupported(): string | null {
+    return this.rate === 0 ? null : "is random (rate > 0), so the objective has no fixed Hessian";
+  }
+
+  override rForward(r: RPass, out: Ptr, rout: Ptr, inp: Ptr, rinp: Ptr): void {
+    this.rIdentityForward(r, out, rout, inp, rinp);
+  }
+
+  override rBackward(r: RPass, dinp: Ptr, rdinp: Ptr, dout: Ptr, rdout: Ptr): void {
+    this.rIdentityBackward(r, dinp, rdinp, dout, rdout);
   }
 }

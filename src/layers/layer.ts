@@ -20,6 +20,42 @@ export interface Param {
   readonly grad: Ptr;
 }
 
+/** State saved with a model but never trained (e.g. running statistics): a slice of the model's buffers section. */
+export interface StateBuffer {
+  readonly name: string;
+  readonly shape: Shape;
+  readonly size: number;
+  readonly value: Ptr;
+}
+
+/** What a layer asks the model to lay out in its buffers section. */
+export interface BufferSpec {
+  readonly name: string;
+  readonly shape: Shape;
+}
+
+/**
+ * The context of an R-operator pass (Pearlmutter's exact Hessian-vector product, src/train/hessian.ts):
+ * the batch size, the direction v and the product being accumulated, both laid out like the model's
+ * parameters, and `at` to find a parameter's slice in either.
+ */
+export interface RPass {
+  readonly e: Engine;
+  readonly B: number;
+  /** The direction v (parameter-shaped). */
+  readonly v: Ptr;
+  /** Where R{∂C/∂θ} accumulates (parameter-shaped). */
+  readonly out: Ptr;
+  /** The slice of a parameter-shaped buffer that matches a parameter pointer of the model. */
+  at(buf: Ptr, param: Ptr): Ptr;
+}
+
+/** Where a layer sits, for {@link Layer.rOpUnsupported}: whether it is the output and the cost cancels its derivative. */
+export interface RPlace {
+  readonly last: boolean;
+  readonly fusedOutput: boolean;
+}
+
 /** What a layer asks the network to lay out for it. */
 export interface ParamSpec {
   readonly name: string;
@@ -91,6 +127,69 @@ export abstract class Layer {
   /** Receives this layer's slices of the network's params / grads, in paramSpecs() order. */
   bind(_params: Param[]): void {}
 
+  /** The saved, never-trained state to lay out in the model's buffers section (none by default). */
+  bufferSpecs(): BufferSpec[] {
+    return [];
+  }
+
+  /** Receives this layer's slices of the buffers section, in bufferSpecs() order. */
+  bindBuffers(_buffers: StateBuffer[]): void {}
+
+  /** The per-example shapes of the inputs: one for most layers; Add and Concat take several. */
+  get inShapes(): readonly Shape[] {
+    return [this.inShape];
+  }
+
+  /** Runs the layer on its inputs (one pointer per {@link inShapes} entry); single-input layers need not override it. */
+  forwardMany(inps: readonly Ptr[], B: number, mode: Mode): Ptr {
+    return this.forward(inps[0], B, mode);
+  }
+
+  /** dL/d(each input) for the last forward (0 where need[i] is false), ADDING parameter gradients as {@link backward}. */
+  backwardMany(dout: Ptr, B: number, need: readonly boolean[]): Ptr[] {
+    return [this.backward(dout, B, need[0])];
+  }
+
+  /**
+   * Why this layer has no exact R-operator where it sits (null: it has one, {@link rForward} and
+   * {@link rBackward} run). A layer without one makes Hessian-vector products fall back to finite
+   * differences, declared by this answer, never silently.
+   */
+  rOpUnsupported(_place: RPlace): string | null {
+    return "has no R-operator";
+  }
+
+  /**
+   * R-forward beside the forward: out = f(inp) into `out` and R{out} = J R{inp} + (∂out/∂θ) v into
+   * `rout` (rinp 0: R{inp} = 0), both buffers the caller's (B · outSize values).
+   */
+  rForward(_r: RPass, _out: Ptr, _rout: Ptr, _inp: Ptr, _rinp: Ptr): void {
+    throw new Error(`simdnet: the ${this.spec().type} layer has no R-operator`);
+  }
+
+  /**
+   * R-backward: from dL/dout and R{dL/dout}, ADDS R{∂C/∂θ} into r.out and (when needDinp) writes dL/dinp
+   * and R{dL/dinp}; `out` is this layer's output from {@link rForward}, inp / rinp its inputs (rinp 0: zero).
+   */
+  rBackward(_r: RPass, _dinp: Ptr, _rdinp: Ptr, _dout: Ptr, _rdout: Ptr, _out: Ptr, _inp: Ptr, _rinp: Ptr, _needDinp: boolean): void {
+    throw new Error(`simdnet: the ${this.spec().type} layer has no R-operator`);
+  }
+
+  /** {@link rForward} of a layer that passes its input through (out = inp, R{out} = R{inp}). */
+  protected rIdentityForward(r: RPass, out: Ptr, rout: Ptr, inp: Ptr, rinp: Ptr): void {
+    const n = r.B * this.outSize;
+    r.e.k.copy(out, inp, n);
+    if (rinp) r.e.k.copy(rout, rinp, n);
+    else r.e.k.fill(rout, n, 0);
+  }
+
+  /** {@link rBackward} of a layer that passes its input through. */
+  protected rIdentityBackward(r: RPass, dinp: Ptr, rdinp: Ptr, dout: Ptr, rdout: Ptr): void {
+    const n = r.B * this.inSize;
+    r.e.k.copy(dinp, dout, n);
+    r.e.k.copy(rdinp, rdout, n);
+  }
+
   /** Draws initial parameters. */
   init(_rng: Rng, _scheme: InitScheme): void {}
 
@@ -117,10 +216,12 @@ export abstract class Layer {
   }
 }
 
-/** Anything that owns parameters: a layer, or a part of a sequence model. */
+/** Anything that owns parameters (and perhaps buffers): a layer, or a part of a sequence model. */
 export interface ParamOwner {
   paramSpecs(): ParamSpec[];
   bind(params: Param[]): void;
+  bufferSpecs?(): BufferSpec[];
+  bindBuffers?(buffers: StateBuffer[]): void;
 }
 
 /** The flat parameter and gradient buffers of a model, and each tensor's slice of them. */
@@ -154,4 +255,28 @@ export function layoutParams(engine: Engine, owners: readonly (readonly [prefix:
   }
   owners.forEach(([, o], oi) => o.bind(specs.filter((s) => s.oi === oi).map((s) => slices.get(s)!)));
   return { params: ordered.map((s) => slices.get(s)!), numParams, numWeights, paramPtr, gradPtr };
+}
+
+/**
+ * Lays out the owners' buffers (saved, never trained) in one flat buffer, in owner order, binds each
+ * owner to its slices and names each `<prefix>.<spec name>`. Allocates nothing when no owner has any.
+ */
+export function layoutBuffers(engine: Engine, owners: readonly (readonly [prefix: string, owner: ParamOwner])[]): { buffers: StateBuffer[]; numBuffers: number; bufferPtr: Ptr } {
+  const specs = owners.map(([prefix, o]) => (o.bufferSpecs?.() ?? []).map((s) => ({ name: `${prefix}.${s.name}`, shape: s.shape, size: s.shape.reduce((a, b) => a * b, 1) })));
+  const numBuffers = specs.flat().reduce((a, s) => a + s.size, 0);
+  if (numBuffers === 0) return { buffers: [], numBuffers: 0, bufferPtr: 0 };
+  const bufferPtr = engine.alloc(numBuffers);
+  engine.write(bufferPtr, new Float32Array(numBuffers));
+  const all: StateBuffer[] = [];
+  let off = 0;
+  owners.forEach(([, o], oi) => {
+    const mine = specs[oi].map((s) => {
+      const b = { ...s, value: bufferPtr + 4 * off };
+      off += s.size;
+      return b;
+    });
+    all.push(...mine);
+    if (mine.length) o.bindBuffers?.(mine);
+  });
+  return { buffers: all, numBuffers, bufferPtr };
 }

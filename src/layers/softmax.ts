@@ -3,7 +3,7 @@
  * network skips this backward and seeds δ = a − y directly (chapter 3). Kernels: softmax.ts.
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
-import { Layer, type LayerSpec, type Mode } from "./layer.js";
+import { Layer, type LayerSpec, type Mode, type RPass, type RPlace } from "./layer.js";
 
 export class Softmax extends Layer {
   private e!: Engine;
@@ -40,5 +40,17 @@ export class Softmax extends Layer {
 
   spec(): LayerSpec {
     return { type: "softmax", classes: this.classes };
+  }
+
+  /** Only as the output under the log-likelihood cost, whose backward the network skips (δ = a − y at z). */
+  override rOpUnsupported(place: RPlace): string | null {
+    return place.last && place.fusedOutput ? null : "has an R-operator only as the output layer under the log-likelihood cost";
+  }
+
+  override rForward(r: RPass, out: Ptr, rout: Ptr, inp: Ptr, rinp: Ptr): void {
+    const k = r.e.k;
+    k.softmax_forward(out, inp, r.B, this.classes);
+    k.fill(rout, r.B * this.classes, 0);
+    k.softmax_backward(rout, out, rinp, r.B, this.classes); // R{p} = p ⊙ (R{z} − Σ p R{z})
   }
 }

@@ -6,7 +6,7 @@
 import type { Ptr } from "../wasm/engine.js";
 import type { DataSet } from "../data/dataset.js";
 import { ResidentData, validateDataSet } from "../data/dataset.js";
-import type { Evaluation } from "../network.js";
+import type { Evaluation } from "../model.js";
 import type { SgdOptions } from "../train/options.js";
 import { RnnStack } from "./stack.js";
 import { Readout } from "./readout.js";
@@ -142,11 +142,10 @@ export class SequenceClassifier extends SequenceModel {
     const n = this.steps * this.inputs;
     const out = new Float32Array(total * this.classes);
     const arr = inputs instanceof Float32Array ? inputs : Float32Array.from(inputs);
-    for (let s = 0; s < total; s += this.capacity) {
-      const B = Math.min(this.capacity, total - s);
+    this.eachChunk(total, (s, B) => {
       const mask = this.load(arr.subarray(s * n, (s + B) * n), B, lengths ? Array.from(lengths).slice(s, s + B) : undefined);
       out.set(this.engine.f32(this.run(B, mask), B * this.classes), s * this.classes);
-    }
+    });
     return out;
   }
 
@@ -168,14 +167,13 @@ export class SequenceClassifier extends SequenceModel {
     const k = this.engine.k;
     let correct = 0;
     let cost = 0;
-    for (let s = 0; s < r.n; s += this.capacity) {
-      const B = Math.min(this.capacity, r.n - s);
+    this.eachChunk(r.n, (s, B) => {
       r.gather(r.iota + 4 * s, B, this.xb, this.y, this.lab);
       k.seq_transpose(this.x, this.xb, B, this.steps, this.inputs);
       const out = this.run(B, 0);
       correct += k.count_argmax_equal(out, this.lab, B, this.classes);
       cost += this.readout.loss(this.y, B);
-    }
+    });
     cost = cost / r.n + this.regularization(r.n, opts.lambda, opts.l1);
     return { correct, n: r.n, accuracy: correct / r.n, cost };
   }

@@ -8,7 +8,7 @@
 import type { Ptr } from "../wasm/engine.js";
 import type { DataSet } from "../data/dataset.js";
 import { ResidentData, validateDataSet } from "../data/dataset.js";
-import type { Evaluation } from "../network.js";
+import type { Evaluation } from "../model.js";
 import type { SgdOptions } from "../train/options.js";
 import { Dense } from "../layers/dense.js";
 import { Activation } from "../layers/activation.js";
@@ -164,11 +164,10 @@ export class SequenceGenerator extends SequenceModel {
     if (this.capacity === 0) this.prepare(64);
     const r = this.residentData(d) as ResidentData;
     let cost = 0;
-    for (let s = 0; s < r.n; s += this.capacity) {
-      const B = Math.min(this.capacity, r.n - s);
+    this.eachChunk(r.n, (s, B) => {
       this.gather(r, r.iota + 4 * s, B);
       cost += this.pass(B, false);
-    }
+    });
     return { correct: NaN, n: r.n, accuracy: NaN, cost: cost / r.n + this.regularization(r.n, opts.lambda, opts.l1) };
   }
 
@@ -185,8 +184,7 @@ export class SequenceGenerator extends SequenceModel {
     const O = this.O;
     const out = new Float32Array(total * T * O);
     const arr = Float32Array.from(vectors);
-    for (let s = 0; s < total; s += this.capacity) {
-      const B = Math.min(this.capacity, total - s);
+    this.eachChunk(total, (s, B) => {
       this.engine.write(this.v, arr.subarray(s * this.K, (s + B) * this.K));
       const h0 = this.initialStates(B);
       k.fill(this.x, B * O, 0);
@@ -198,7 +196,7 @@ export class SequenceGenerator extends SequenceModel {
       }
       k.seq_transpose(this.xb, this.frames, T, B, O);
       out.set(this.engine.f32(this.xb, B * T * O), s * T * O);
-    }
+    });
     return out;
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { Ptr } from "../wasm/engine.js";
 import type { DataSet } from "../data/dataset.js";
-import type { Evaluation } from "../network.js";
+import type { Evaluation } from "../model.js";
 import type { SgdOptions } from "../train/options.js";
 import { Rng } from "../rng.js";
 import { RnnStack } from "./stack.js";
@@ -179,14 +179,13 @@ export class LanguageModel extends SequenceModel {
     let nll = 0;
     let tokens = 0;
     let correct = 0;
-    for (let s = 0; s < r.n; s += this.capacity) {
-      const B = Math.min(this.capacity, r.n - s);
+    this.eachChunk(r.n, (s, B) => {
       r.gather(r.iota + 4 * s, B, this.tmp, this.ids);
       const [a, b, c] = this.windows(B, L, w, false);
       nll += a;
       tokens += b;
       correct += c;
-    }
+    });
     return { correct, n: tokens, accuracy: correct / tokens, cost: nll / tokens + this.regularization(r.n, opts.lambda, opts.l1) };
   }
 

@@ -1,22 +1,20 @@
 /**
- * What the four sequence models share: parameters laid out as in Network (every decaying weight, then
- * every bias, in two identical flat buffers), so the same Trainer (sgd_update, schedules, early stopping,
- * checkpoints) drives them; and token data resident in wasm memory (ids, 0 = padding).
+ * What the four sequence models share beyond the {@link Model} base (the flat parameter layout, resident
+ * data, the chunked loop, the file container), so the same Trainer (sgd_update, schedules, early
+ * stopping, checkpoints) drives them: their options, and token data resident in wasm memory (ids,
+ * 0 = padding).
  */
-import { defaultEngine, type Engine, type Ptr } from "../wasm/engine.js";
-import { Rng } from "../rng.js";
-import { layoutParams, type Param, type ParamOwner } from "../layers/layer.js";
+import type { Engine, Ptr } from "../wasm/engine.js";
+import type { Rng } from "../rng.js";
+import type { ParamOwner } from "../layers/layer.js";
 import type { DataSet } from "../data/dataset.js";
-import type { Evaluation } from "../network.js";
-import type { SgdOptions, TrainableModel } from "../train/options.js";
+import { Model, type ModelOptions, type Resident } from "../model.js";
 import type { RnnActivation } from "./rnn.js";
 
+export type { Resident } from "../model.js";
+
 /** Options every sequence model takes. */
-export interface SequenceModelOptions {
-  /** The engine to run on (default: the one init() created). */
-  engine?: Engine;
-  /** Seed for initialization (and the default sampling seed); default 0. */
-  seed?: number;
+export interface SequenceModelOptions extends ModelOptions {
   /** State nonlinearity (default "tanh"). */
   activation?: RnnActivation;
 }
@@ -24,13 +22,6 @@ export interface SequenceModelOptions {
 /** Something with parameters: an RNN layer, a readout, a bridge. */
 export interface Part extends ParamOwner {
   init(rng: Rng): void;
-}
-
-/** The batch-order buffers the trainer shuffles, over data uploaded once. */
-export interface Resident {
-  readonly n: number;
-  readonly order: Ptr;
-  resetOrder(): void;
 }
 
 export function fail(msg: string): never {
@@ -93,31 +84,15 @@ export class TokenData implements Resident {
   }
 }
 
-/** Base class: the flat parameter layout and the parts of {@link TrainableModel} that don't depend on the shape. */
-export abstract class SequenceModel implements TrainableModel {
-  readonly engine: Engine;
-  readonly seed: number;
-  readonly rng: Rng;
-  readonly params: readonly Param[];
-  readonly numParams: number;
-  readonly numWeights: number;
-  readonly paramPtr: Ptr;
-  readonly gradPtr: Ptr;
-  /** Sequences per batch the buffers hold (0 until prepare). */
-  protected capacity = 0;
-  private readonly residents = new WeakMap<DataSet, Resident>();
-
+/** Base class of the sequence models: a {@link Model} built from recurrent parts, saved with its options. */
+export abstract class SequenceModel extends Model {
   protected constructor(parts: readonly (readonly [string, Part])[], opts: SequenceModelOptions) {
-    this.engine = opts.engine ?? defaultEngine();
-    ({ params: this.params, numParams: this.numParams, numWeights: this.numWeights, paramPtr: this.paramPtr, gradPtr: this.gradPtr } = layoutParams(this.engine, parts));
-    this.seed = opts.seed ?? 0;
-    if (!Number.isFinite(this.seed)) throw new TypeError(`simdnet: a seed must be a finite number, got ${this.seed}`);
-    this.rng = new Rng(this.engine, this.seed);
+    super(parts, opts);
     for (const [, p] of parts) p.init(this.rng);
   }
 
   /** "many-to-one", "many-to-many", "one-to-many" or "encoder-decoder". */
-  abstract readonly kind: string;
+  abstract override readonly kind: string;
   /** The constructor options as given (hidden sizes as a list, vocab as chars); config() drops the engine. */
   protected abstract readonly o: SequenceModelOptions;
 
@@ -126,47 +101,10 @@ export abstract class SequenceModel implements TrainableModel {
     const { engine: _e, ...rest } = this.o;
     return rest;
   }
-  abstract prepare(maxBatch: number): void;
-  abstract evaluate(d: DataSet, opts?: { lambda?: number; l1?: number }): Evaluation;
-  abstract trainBatch(data: DataSet, idx: Ptr, B: number, step: () => void, opts: SgdOptions): void;
-  /** Uploads and validates a data set for this model. */
-  protected abstract makeResident(d: DataSet, what: string): Resident;
 
-  /** The resident copy of a data set (uploaded and validated on first use). */
-  residentData(d: DataSet, what = "data"): Resident {
-    let r = this.residents.get(d);
-    if (!r) {
-      r = this.makeResident(d, what);
-      this.residents.set(d, r);
-    }
-    return r;
-  }
-
-  zeroGrad(): void {
-    this.engine.k.fill(this.gradPtr, this.numParams, 0);
-  }
-
-  /** A copy of all parameters (weights first, then biases). */
-  getParams(): Float32Array {
-    return this.engine.read(this.paramPtr, this.numParams);
-  }
-
-  setParams(values: ArrayLike<number>): void {
-    if (values.length !== this.numParams) fail(`setParams got ${values.length} values; this model has ${this.numParams}`);
-    this.engine.write(this.paramPtr, values);
-  }
-
-  /** A copy of all gradients (same layout as params). */
-  getGrads(): Float32Array {
-    return this.engine.read(this.gradPtr, this.numParams);
-  }
-
-  /** λ/2n·Σw² + λ₁/n·Σ|w| over the weights, as Network.regularization. */
-  regularization(n: number, lambda = 0, l1 = 0): number {
-    let r = 0;
-    if (lambda) r += (0.5 * lambda * this.engine.k.sum_squares(this.paramPtr, this.numWeights)) / n;
-    if (l1) r += (l1 * this.engine.k.sum_abs(this.paramPtr, this.numWeights)) / n;
-    return r;
+  /** The file header's part for a sequence model: its kind and options. */
+  fileHeader(): { format: string } & Record<string, unknown> {
+    return { format: "simdnet-sequence-model", kind: this.kind, config: this.config() };
   }
 
   /** Throws unless B sequences fit the buffers. */

@@ -54,7 +54,7 @@ export class RnnStack {
    */
   backward(dtop: Ptr, dlast: readonly Ptr[] = [], needDinp = false): Ptr {
     let d = dtop;
-    for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i].backward(d, dlast[i] ?? 0, i > 0 || needDinp);
+    for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i].backwardSteps(d, dlast[i] ?? 0, i > 0 || needDinp);
     return d;
   }
 

@@ -1,29 +1,25 @@
 /**
  * Hessian-vector products Hv of a network's mean cost over a mini-batch, two ways: exactly, by
  * Pearlmutter's R-operator (forward-over-reverse: a tangent forward pass R{·} beside the forward, then
- * backprop of both) through the same GEMM, activation and softmax kernels; or by a central difference
- * of gradients (∇C(θ + εv) − ∇C(θ − εv))/2ε, which works for any layer. Both leave θ unchanged.
+ * backprop of both), whose passes each layer owns (Layer.rForward / rBackward, declared by
+ * Layer.rOpUnsupported); or by a central difference of gradients (∇C(θ + εv) − ∇C(θ − εv))/2ε, which
+ * works for any layer. Both leave θ unchanged.
  */
 import type { Network } from "../network.js";
 import type { Ptr } from "../wasm/engine.js";
-import type { Layer } from "../layers/layer.js";
-import { Dense } from "../layers/dense.js";
-import { Activation } from "../layers/activation.js";
-import { Softmax } from "../layers/softmax.js";
-import { Dropout } from "../layers/dropout.js";
+import type { RPass } from "../layers/layer.js";
 
 /** How a product is computed: the exact R-operator, or central differences of gradients. */
 export type HvpMethod = "exact" | "fd";
 
-/** Why the exact R-operator cannot run on this network (null when it can). */
+/** Why the exact R-operator cannot run on this network (null when it can): the first layer that declares it has none. */
 export function exactHvpUnsupported(net: Network): string | null {
+  if (!net.graph.chain) return `the R-operator runs through a plain list of layers and this network is a graph; use hvp "fd"`;
   const layers = net.layers;
   const last = layers[layers.length - 1];
   for (const [i, l] of layers.entries()) {
-    if (l instanceof Dense || (l instanceof Dropout && l.rate === 0)) continue;
-    if (l instanceof Activation && l.fn !== "step") continue;
-    if (l instanceof Softmax && l === last && net.cost.fusesWith === "softmax") continue;
-    return `layer ${i} (${l.spec().type}) has no R-operator here; use hvp "fd"`;
+    const why = l.rOpUnsupported({ last: l === last, fusedOutput: net.fusedOutput });
+    if (why) return `layer ${i} (${l.spec().type}) ${why}; use hvp "fd"`;
   }
   if (!net.fusedOutput && net.cost.name !== "quadratic") return `the ${net.cost.name} cost is only differentiated twice with its matching output layer; use hvp "fd"`;
   return null;
@@ -106,99 +102,28 @@ export class HessianVector {
     k.scale(out, out, N, 1 / (2 * eps));
   }
 
-  /** The slice of a parameter-shaped buffer `buf` that matches a parameter pointer of the network. */
-  private at(buf: Ptr, param: Ptr): Ptr {
-    return buf + (param - this.net.paramPtr);
-  }
-
   private exact(out: Ptr, v: Ptr): void {
     const { net, B } = this;
-    const e = net.engine, k = e.k, layers = net.layers;
+    const e = net.engine, k = e.k, layers = net.layers, p0 = net.paramPtr;
+    const r: RPass = { e, B, v, out, at: (buf, param) => buf + (param - p0) };
     k.fill(out, net.numParams, 0);
     // forward and R-forward: a_l = f_l(a_{l−1}), R{a_l} = J_l R{a_{l−1}} + (∂a_l/∂θ_l) v_l; R{x} = 0
     let a = this.x, ra = 0;
     layers.forEach((l, i) => {
-      const n = B * l.outSize, ao = this.acts[i], rao = this.racts[i];
-      if (l instanceof Dense) {
-        const W = l.weight.value, C = l.inputs, OC = l.outputs;
-        k.gemm(ao, a, W, e.gemmScratch, B, OC, C, 0, 1, 1, 0);
-        k.bias_add(ao, l.bias.value, B, OC);
-        k.gemm(rao, a, this.at(v, W), e.gemmScratch, B, OC, C, 0, 1, 1, 0); // R{z} = a V_Wᵀ + V_b + R{a} Wᵀ
-        k.bias_add(rao, this.at(v, l.bias.value), B, OC);
-        if (ra) k.gemm(rao, ra, W, e.gemmScratch, B, OC, C, 0, 1, 1, 1);
-      } else if (l instanceof Softmax) {
-        k.softmax_forward(ao, a, B, OC(l));
-        k.fill(rao, n, 0);
-        k.softmax_backward(rao, ao, ra, B, OC(l)); // R{p} = p ⊙ (R{z} − Σ p R{z})
-      } else if (l instanceof Activation && l.fn !== "identity") {
-        activationForward(net, l, ao, a, n);
-        k.fill(rao, n, 0);
-        if (ra) activationBackward(net, l, rao, ao, ra, n); // R{a} = f'(z) ⊙ R{z}
-      } else {
-        k.copy(ao, a, n);
-        if (ra) k.copy(rao, ra, n);
-        else k.fill(rao, n, 0);
-      }
-      a = ao;
-      ra = rao;
+      l.rForward(r, this.acts[i], this.racts[i], a, ra);
+      a = this.acts[i];
+      ra = this.racts[i];
     });
     // seed: δ at the output (or at z of a fused output layer) and R{δ}
     const last = layers.length - 1, n = B * net.outputSize;
     const start = net.fusedOutput ? last - 1 : last;
     k.cost_diff(this.delta[start], a, this.y, n, 1 / B); // (a − y)/B: quadratic, or fused at z
     k.scale(this.rdelta[start], ra, n, 1 / B);
-    for (let i = start; i >= 0; i--) this.rBackward(layers[i], i, out, v);
-  }
-
-  /** Backprop of δ and R{δ} through layer i (delta[i] is dL/d(output of i)); R{∂C/∂θ} goes to out. */
-  private rBackward(l: Layer, i: number, out: Ptr, v: Ptr): void {
-    const { net, B } = this;
-    const e = net.engine, k = e.k;
-    const d = this.delta[i], rd = this.rdelta[i];
-    const dIn = i > 0 ? this.delta[i - 1] : this.deltaIn, rdIn = i > 0 ? this.rdelta[i - 1] : this.rdeltaIn;
-    const aIn = i > 0 ? this.acts[i - 1] : this.x, raIn = i > 0 ? this.racts[i - 1] : 0;
-    const nIn = B * l.inSize;
-    if (l instanceof Dense) {
-      const W = l.weight.value, C = l.inputs, OC = l.outputs, RW = this.at(out, W);
-      // forward was z = a Wᵀ + b: ∂W = δᵀa, so R{∂W} = R{δ}ᵀa + δᵀR{a}; R{∂b} = Σ_b R{δ}
-      k.gemm(RW, rd, aIn, e.gemmScratch, OC, C, B, 1, 0, 1, 1);
-      if (raIn) k.gemm(RW, d, raIn, e.gemmScratch, OC, C, B, 1, 0, 1, 1);
-      k.col_sum(this.at(out, l.bias.value), rd, B, OC);
-      if (i === 0) return;
-      // δ_in = δ W; R{δ_in} = R{δ} W + δ V_W
-      k.gemm(dIn, d, W, e.gemmScratch, B, C, OC, 0, 0, 1, 0);
-      k.gemm(rdIn, rd, W, e.gemmScratch, B, C, OC, 0, 0, 1, 0);
-      k.gemm(rdIn, d, this.at(v, W), e.gemmScratch, B, C, OC, 0, 0, 1, 1);
-    } else if (l instanceof Activation && l.fn !== "identity") {
-      // forward was a = f(z): δ_z = f'(z) δ_a; R{δ_z} = f'(z) R{δ_a} + f''(z) R{z} δ_a
-      const a = this.acts[i];
-      k.fill(dIn, nIn, 0);
-      activationBackward(net, l, dIn, a, d, nIn);
-      k.fill(rdIn, nIn, 0);
-      activationBackward(net, l, rdIn, a, rd, nIn);
-      if (raIn && (l.fn === "sigmoid" || l.fn === "tanh")) k.activation_second(rdIn, a, raIn, d, nIn, l.fn === "sigmoid" ? 0 : 1);
-    } else {
-      k.copy(dIn, d, nIn);
-      k.copy(rdIn, rd, nIn);
+    // backprop of δ and R{δ} through layer i (delta[i] is dL/d(output of i)); R{∂C/∂θ} goes to out
+    for (let i = start; i >= 0; i--) {
+      const dIn = i > 0 ? this.delta[i - 1] : this.deltaIn, rdIn = i > 0 ? this.rdelta[i - 1] : this.rdeltaIn;
+      const aIn = i > 0 ? this.acts[i - 1] : this.x, raIn = i > 0 ? this.racts[i - 1] : 0;
+      layers[i].rBackward(r, dIn, rdIn, this.delta[i], this.rdelta[i], this.acts[i], aIn, raIn, i > 0);
     }
   }
-}
-
-function OC(l: Softmax): number {
-  return l.classes;
-}
-
-function activationForward(net: Network, l: Activation, out: Ptr, inp: Ptr, n: number): void {
-  const k = net.engine.k;
-  if (l.fn === "sigmoid") k.sigmoid_forward(out, inp, n);
-  else if (l.fn === "tanh") k.tanh_forward(out, inp, n);
-  else k.relu_forward(out, inp, n);
-}
-
-/** dinp += f'(z) ⊙ dout, f' read off the output a (the layer's own backward kernels). */
-function activationBackward(net: Network, l: Activation, dinp: Ptr, a: Ptr, dout: Ptr, n: number): void {
-  const k = net.engine.k;
-  if (l.fn === "sigmoid") k.sigmoid_backward(dinp, a, dout, n);
-  else if (l.fn === "tanh") k.tanh_backward(dinp, a, dout, n);
-  else k.relu_backward(dinp, a, dout, n);
 }

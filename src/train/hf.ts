@@ -18,6 +18,8 @@ export class HessianFree implements FullBatchOptimizer {
   step = 0;
   /** The current damping λ. */
   damping: number;
+  /** Why the products fall back to finite differences without `hvp` given (a layer declares no R-operator), else null. */
+  readonly hvpFallback: string | null;
   private readonly hv: HessianVector;
   private readonly B: number;
   private readonly x: Ptr;
@@ -41,7 +43,8 @@ export class HessianFree implements FullBatchOptimizer {
     const net: Network = obj.net, e = net.engine, N = net.numParams;
     this.damping = config.damping ?? 1;
     this.B = Math.min(config.curvatureBatch ?? 1000, obj.data.n);
-    const method = config.hvp ?? (exactHvpUnsupported(net) ? "fd" : "exact");
+    this.hvpFallback = config.hvp ? null : exactHvpUnsupported(net);
+    const method = config.hvp ?? (this.hvpFallback ? "fd" : "exact");
     this.hv = new HessianVector(net, method, this.B);
     this.x = e.alloc(this.B * net.inputSize);
     this.y = e.alloc(this.B * net.outputSize);

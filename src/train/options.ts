@@ -4,34 +4,17 @@
  */
 import type { DataSet } from "../data/dataset.js";
 import type { Network, Evaluation } from "../network.js";
-import type { Param } from "../layers/layer.js";
-import type { Rng } from "../rng.js";
-import type { Engine, Ptr } from "../wasm/engine.js";
+import type { Model } from "../model.js";
 import type { Trainer } from "./trainer.js";
 import { withOptimizer, type OptimizerSpec } from "./registry.js";
 import type { OptimizerState } from "./optimizer.js";
 
 /**
- * A model the trainer drives that is not a {@link Network}: the sequence models of src/rnn/. Same flat
- * params/grads layout (weights first), same evaluation; trainBatch runs one mini-batch (examples
+ * A model the trainer drives: every model kind is a {@link Model} (src/model.ts): flat params/grads
+ * (weights first), resident data, evaluate, and trainBatch, which runs one mini-batch (examples
  * idx[0..B) of data, i32) as one or more zeroGrad → forward → backward passes, calling step() after each.
  */
-export interface TrainableModel {
-  readonly engine: Engine;
-  readonly seed: number;
-  readonly rng: Rng;
-  readonly params: readonly Param[];
-  readonly numParams: number;
-  readonly numWeights: number;
-  readonly paramPtr: Ptr;
-  readonly gradPtr: Ptr;
-  prepare(maxBatch: number): void;
-  residentData(d: DataSet, what?: string): { readonly order: Ptr; resetOrder(): void };
-  getParams(): Float32Array;
-  setParams(values: ArrayLike<number>): void;
-  evaluate(d: DataSet, opts?: { lambda?: number; l1?: number }): Evaluation;
-  trainBatch(data: DataSet, idx: Ptr, B: number, step: () => void, opts: SgdOptions): void;
-}
+export type TrainableModel = Model;
 
 /** Learning-rate schedules: the book's halve-on-plateau, fixed steps, or exponential decay. */
 export type Schedule =

@@ -5,7 +5,7 @@
  * what the created optimizer saves. An unknown name is an error naming the registered ones.
  * {@link registerOptimizer} adds one without touching the trainer.
  */
-import type { Network } from "../network.js";
+import { Network } from "../network.js";
 import type { DataSet } from "../data/dataset.js";
 import type { Rng } from "../rng.js";
 import { Dropout } from "../layers/dropout.js";
@@ -44,8 +44,13 @@ const adaptive = (params: Record<string, OptimizerParamSpec>, momentumNote?: str
   momentumNote,
   create: ({ net, config }) => new AdaptiveOptimizer(net, config),
 });
+const networkOnly = (name: string): string => `${name} runs on a feed-forward Network only; train sequence models with sgd, momentum or the adaptive optimizers`;
+
 /** The objective of a full-batch method: the whole training set with the run's L2 / L1 terms. */
-const objective = ({ net, data, opts }: OptimizerContext): Objective => new Objective(net as Network, data, opts.lambda ?? 0, opts.l1 ?? 0);
+function objective({ net, data, opts, config }: OptimizerContext): Objective {
+  if (!(net instanceof Network)) fail(networkOnly(config.name));
+  return new Objective(net, data, opts.lambda ?? 0, opts.l1 ?? 0);
+}
 const fullBatch = (params: Record<string, OptimizerParamSpec>, stepsFrom: string, create: (ctx: OptimizerContext) => FullBatchOptimizer): OptimizerEntry => ({
   kind: "full-batch",
   params,
@@ -182,8 +187,8 @@ export function withOptimizer<T extends OptimizerFields>(o: T, net: Network | Tr
     fail(`momentum applies to ${orList(family, "and")} only, not to ${c.name}${entry.momentumNote ? ` (${entry.momentumNote})` : ""}`);
   }
   if (entry.noSchedules && o.schedule && o.schedule.type !== "constant") fail(`learning-rate schedules don't apply to ${c.name}: ${entry.noSchedules}; drop the schedule`);
-  if (entry.networkOnly && !("layers" in net)) fail(`${c.name} runs on a feed-forward Network only; train sequence models with sgd, momentum or the adaptive optimizers`);
-  if (entry.deterministic && "layers" in net && net.layers.some((l) => l instanceof Dropout && l.rate > 0)) {
+  if (entry.networkOnly && !(net instanceof Network)) fail(networkOnly(c.name));
+  if (entry.deterministic && net instanceof Network && net.layers.some((l) => l instanceof Dropout && l.rate > 0)) {
     fail(`${c.name} needs a deterministic objective, and dropout makes each evaluation random; remove the dropout layers or use sgd/adam`);
   }
   return o;
@@ -205,7 +210,7 @@ export function createOptimizer(net: Network | TrainableModel, data: DataSet, op
  * The full-batch method a configuration names (null for the per-mini-batch optimizers), over the
  * objective of `data` with L2 λ and L1 λ₁; HF draws its curvature batches from `rng`.
  */
-export function createBatchMethod(net: Network, data: DataSet, config: OptimizerConfig, lambda: number, l1: number, rng: Rng): FullBatchOptimizer | null {
+export function createBatchMethod(net: Network | TrainableModel, data: DataSet, config: OptimizerConfig, lambda: number, l1: number, rng: Rng): FullBatchOptimizer | null {
   const entry = optimizerEntry(optimizerConfig(config).name);
   if (entry.kind !== "full-batch") return null;
   const opt = entry.create({ net, data, config, opts: { epochs: 1, batchSize: 1, eta: 1, lambda, l1, optimizer: config }, rng });

@@ -89,15 +89,8 @@ export class Trainer {
     for (let i = 0; i < count && this.batchInEpoch < total; i++, this.batchInEpoch++) {
       const s = this.batchInEpoch * m;
       const B = Math.min(m, this.n - s);
-      // a sequence model runs its own steps (one per truncated-BPTT window), each ending in step()
-      if ("trainBatch" in net) net.trainBatch(this.data, r.order + 4 * s, B, step, opts);
-      else {
-        const { x, y, lab } = net.buffers;
-        net.residentData(this.data).gather(r.order + 4 * s, B, x, y, lab);
-        net.zeroGrad();
-        net.backwardPtr(net.forwardPtr(x, B, true), y, B);
-        step();
-      }
+      // every model runs its own batch; a sequence model steps once per truncated-BPTT window
+      net.trainBatch(this.data, r.order + 4 * s, B, step, opts);
       opts.onBatch?.({ epoch: this.epoch, batch: this.batchInEpoch, batches: total, examples: s + B });
     }
     this.elapsed += now() - t0;
