@@ -11,6 +11,17 @@ export * from "./kernels/conv";
 export * from "./kernels/pool";
 export * from "./kernels/optim";
 export * from "./kernels/rnn";
+// ONNX operators and the layers of issue 19 (branch onnxk)
+export * from "./kernels/broadcast";
+export * from "./kernels/channel";
+export * from "./kernels/activation_ext";
+export * from "./kernels/avgpool";
+export * from "./kernels/depthwise";
+export * from "./kernels/im2col2d";
+export * from "./kernels/layout";
+export * from "./kernels/lstm";
+export * from "./kernels/gru";
+export * from "./kernels/batchnorm";
 
 /** First byte the TS arena may use: everything below belongs to AssemblyScript's static data. */
 export function heap_base(): usize {

@@ -6,4 +6,9 @@ export {
   heap_base, relaxed_simd, debug_build, gemm, gemm_scratch_floats, fill, copy, bias_add,
   sigmoid_forward, tanh_forward, relu_forward, step_forward, softmax_forward, row_argmax,
   count_nonfinite, conv2d_forward, conv2d_direct_forward, maxpool2d_forward, l2pool2d_forward,
+  add_broadcast_forward, sub_broadcast_forward, mul_broadcast_forward, div_broadcast_forward,
+  channel_affine_forward, prelu_forward, leaky_relu_forward, elu_forward, hard_sigmoid_forward,
+  hard_swish_forward, clip_forward, gelu_forward, gelu_tanh_forward, avgpool2d_forward,
+  global_avgpool_forward, global_maxpool_forward, dwconv2d_forward, im2col2d_forward, strided_copy,
+  lstm_cell_forward, gru_gates_forward, gru_cell_forward,
 } from "./index";

@@ -4,34 +4,7 @@
 // out = f'(inp), the book's sigmoid_prime(z). Scalar tails run the SIMD algorithm on one lane, so a
 // value's result never depends on where it sits in the buffer.
 import { at, madd, fmadd } from "./util";
-import { exp4, lane0 } from "./vmath";
-
-/** sigma(x) = 1 / (1 + e^-x): e^-x is +inf below x = -88.37 (giving exactly 0) and rounds away above 17 (exactly 1). */
-// @ts-ignore: decorator
-@inline function sigmoid4(x: v128): v128 {
-  const one = f32x4.splat(1);
-  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
-}
-
-/** tanh(x), Cephes tanhf: an odd polynomial below |x| = 0.625, else 1 - 2 / (e^{2|x|} + 1) with x's sign. */
-// @ts-ignore: decorator
-@inline function tanh4(x: v128): v128 {
-  const one = f32x4.splat(1);
-  const ax = f32x4.abs(x);
-  // small |x|: x + x^3 P(x^2) keeps full relative accuracy where 1 - 2/(e^2x + 1) would cancel
-  const z = f32x4.mul(x, x);
-  let p = f32x4.splat(-5.70498872745e-3);
-  p = madd(p, z, f32x4.splat(2.06390887954e-2));
-  p = madd(p, z, f32x4.splat(-5.37397155531e-2));
-  p = madd(p, z, f32x4.splat(1.33314422036e-1));
-  p = madd(p, z, f32x4.splat(-3.33332819422e-1));
-  const small = madd(f32x4.mul(p, z), x, x);
-  // large |x|: e^{2|x|} is +inf past |x| = 44.2, so the result saturates to exactly +-1, never NaN
-  const e = exp4(f32x4.add(ax, ax));
-  let big = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(e, one)));
-  big = v128.or(big, v128.and(x, f32x4.splat(-0.0))); // copy x's sign bit
-  return v128.bitselect(small, big, f32x4.lt(ax, f32x4.splat(0.625)));
-}
+import { exp4, lane0, sigmoid4, tanh4 } from "./vmath";
 
 /** sigma'(x) = E / (1 + E)^2 with E = e^-|x| in (0, 1]: E = 0 past |x| = 87.3 gives exactly 0. */
 // @ts-ignore: decorator

@@ -1,4 +1,4 @@
-// Vectorized f32x4 exp and log (Cephes expf / logf), shared by activation, softmax and cost kernels.
+// Vectorized f32x4 exp, log, sigmoid and tanh (Cephes expf / logf / tanhf), shared by the activation, softmax, cost and recurrent kernels.
 // Never exported to JS (index.ts does not list this file). The same code runs for SIMD bodies and
 // scalar tails (the tail splats one value through it), so a value's result never depends on where it
 // lands in a buffer. Polynomials go through madd: fused in the relaxed build, mul+add in the plain one.
@@ -77,4 +77,31 @@ const SQRTHF: f32 = 0.707106781186547524;
 // @ts-ignore: decorator
 @inline export function lane0(v: v128): f32 {
   return f32x4.extract_lane(v, 0);
+}
+
+/** sigma(x) = 1 / (1 + e^-x): e^-x is +inf below x = -88.37 (giving exactly 0) and rounds away above 17 (exactly 1). */
+// @ts-ignore: decorator
+@inline export function sigmoid4(x: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
+}
+
+/** tanh(x), Cephes tanhf: an odd polynomial below |x| = 0.625, else 1 - 2 / (e^{2|x|} + 1) with x's sign. */
+// @ts-ignore: decorator
+@inline export function tanh4(x: v128): v128 {
+  const one = f32x4.splat(1);
+  const ax = f32x4.abs(x);
+  // small |x|: x + x^3 P(x^2) keeps full relative accuracy where 1 - 2/(e^2x + 1) would cancel
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = madd(p, z, f32x4.splat(2.06390887954e-2));
+  p = madd(p, z, f32x4.splat(-5.37397155531e-2));
+  p = madd(p, z, f32x4.splat(1.33314422036e-1));
+  p = madd(p, z, f32x4.splat(-3.33332819422e-1));
+  const small = madd(f32x4.mul(p, z), x, x);
+  // large |x|: e^{2|x|} is +inf past |x| = 44.2, so the result saturates to exactly +-1, never NaN
+  const e = exp4(f32x4.add(ax, ax));
+  let big = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(e, one)));
+  big = v128.or(big, v128.and(x, f32x4.splat(-0.0))); // copy x's sign bit
+  return v128.bitselect(small, big, f32x4.lt(ax, f32x4.splat(0.625)));
 }

@@ -131,6 +131,98 @@ export interface Kernels {
   row_scale(x: Ptr, s: Ptr, B: number, C: number): void;
   mask_from_ids(mask: Ptr, ids: Ptr, N: number): number;
   count_argmax_equal_masked(inp: Ptr, labels: Ptr, mask: Ptr, B: number, C: number): number;
+
+  // ---- ONNX operators and issue-19 layers (branch onnxk; assembly/kernels/{broadcast,channel,
+  // activation_ext,avgpool,depthwise,im2col2d,layout,lstm,gru,batchnorm}.ts). Forward kernels WRITE,
+  // backward kernels ADD; a gradient pointer of 0 skips that gradient where the comment says so.
+
+  // broadcast.ts: out (D0,D1,D2,D3) contiguous = a op b, a read at Σ i_k sa_k, b at Σ i_k sb_k (element
+  // strides over out's shape, 0 on broadcast axes). Backward: da/db (a's/b's layouts) += dout · ∂op, summed
+  // over stride-0 axes; da or db = 0 skips it.
+  add_broadcast_forward(out: Ptr, a: Ptr, b: Ptr, D0: number, D1: number, D2: number, D3: number, sa0: number, sa1: number, sa2: number, sa3: number, sb0: number, sb1: number, sb2: number, sb3: number): void;
+  sub_broadcast_forward(out: Ptr, a: Ptr, b: Ptr, D0: number, D1: number, D2: number, D3: number, sa0: number, sa1: number, sa2: number, sa3: number, sb0: number, sb1: number, sb2: number, sb3: number): void;
+  mul_broadcast_forward(out: Ptr, a: Ptr, b: Ptr, D0: number, D1: number, D2: number, D3: number, sa0: number, sa1: number, sa2: number, sa3: number, sb0: number, sb1: number, sb2: number, sb3: number): void;
+  div_broadcast_forward(out: Ptr, a: Ptr, b: Ptr, D0: number, D1: number, D2: number, D3: number, sa0: number, sa1: number, sa2: number, sa3: number, sb0: number, sb1: number, sb2: number, sb3: number): void;
+  add_broadcast_backward(da: Ptr, db: Ptr, dout: Ptr, a: Ptr, b: Ptr, D0: number, D1: number, D2: number, D3: number, sa0: number, sa1: number, sa2: number, sa3: number, sb0: number, sb1: number, sb2: number, sb3: number): void;
+  sub_broadcast_backward(da: Ptr, db: Ptr, dout: Ptr, a: Ptr, b: Ptr, D0: number, D1: number, D2: number, D3: number, sa0: number, sa1: number, sa2: number, sa3: number, sb0: number, sb1: number, sb2: number, sb3: number): void;
+  mul_broadcast_backward(da: Ptr, db: Ptr, dout: Ptr, a: Ptr, b: Ptr, D0: number, D1: number, D2: number, D3: number, sa0: number, sa1: number, sa2: number, sa3: number, sb0: number, sb1: number, sb2: number, sb3: number): void;
+  div_broadcast_backward(da: Ptr, db: Ptr, dout: Ptr, a: Ptr, b: Ptr, D0: number, D1: number, D2: number, D3: number, sa0: number, sa1: number, sa2: number, sa3: number, sb0: number, sb1: number, sb2: number, sb3: number): void;
+
+  // channel.ts, over (B, C, HW): out = inp·scale[c] + shift[c] (shift 0: none); prelu out = x > 0 ? x : slope[c]·x.
+  channel_affine_forward(out: Ptr, inp: Ptr, scale: Ptr, shift: Ptr, B: number, C: number, HW: number): void;
+  channel_affine_backward(dinp: Ptr, dscale: Ptr, dshift: Ptr, dout: Ptr, inp: Ptr, scale: Ptr, B: number, C: number, HW: number): void;
+  prelu_forward(out: Ptr, inp: Ptr, slope: Ptr, B: number, C: number, HW: number): void;
+  prelu_backward(dinp: Ptr, dslope: Ptr, dout: Ptr, inp: Ptr, slope: Ptr, B: number, C: number, HW: number): void;
+
+  // activation_ext.ts: forward out = f(inp); backward dinp += dout·f'(inp) from the forward INPUT; prime out = f'(inp).
+  leaky_relu_forward(out: Ptr, inp: Ptr, N: number, alpha: number): void;
+  leaky_relu_backward(dinp: Ptr, inp: Ptr, dout: Ptr, N: number, alpha: number): void;
+  leaky_relu_prime(out: Ptr, inp: Ptr, N: number, alpha: number): void;
+  elu_forward(out: Ptr, inp: Ptr, N: number, alpha: number): void;
+  elu_backward(dinp: Ptr, inp: Ptr, dout: Ptr, N: number, alpha: number): void;
+  elu_prime(out: Ptr, inp: Ptr, N: number, alpha: number): void;
+  hard_sigmoid_forward(out: Ptr, inp: Ptr, N: number, alpha: number, beta: number): void;
+  hard_sigmoid_backward(dinp: Ptr, inp: Ptr, dout: Ptr, N: number, alpha: number, beta: number): void;
+  hard_sigmoid_prime(out: Ptr, inp: Ptr, N: number, alpha: number, beta: number): void;
+  hard_swish_forward(out: Ptr, inp: Ptr, N: number): void;
+  hard_swish_backward(dinp: Ptr, inp: Ptr, dout: Ptr, N: number): void;
+  hard_swish_prime(out: Ptr, inp: Ptr, N: number): void;
+  clip_forward(out: Ptr, inp: Ptr, N: number, lo: number, hi: number): void;
+  clip_backward(dinp: Ptr, inp: Ptr, dout: Ptr, N: number, lo: number, hi: number): void;
+  clip_prime(out: Ptr, inp: Ptr, N: number, lo: number, hi: number): void;
+  gelu_forward(out: Ptr, inp: Ptr, N: number): void;
+  gelu_backward(dinp: Ptr, inp: Ptr, dout: Ptr, N: number): void;
+  gelu_prime(out: Ptr, inp: Ptr, N: number): void;
+  gelu_tanh_forward(out: Ptr, inp: Ptr, N: number): void;
+  gelu_tanh_backward(dinp: Ptr, inp: Ptr, dout: Ptr, N: number): void;
+  gelu_tanh_prime(out: Ptr, inp: Ptr, N: number): void;
+
+  // avgpool.ts: planes inp (N, H, W) → out (N, OH, OW), kh×kw windows at strides sh, sw, pads pt, pl, pb, pr;
+  // global pooling out (N) over planes of HW, global max's arg (N) i32.
+  avgpool2d_forward(out: Ptr, inp: Ptr, N: number, H: number, W: number, OH: number, OW: number, kh: number, kw: number,
+                    sh: number, sw: number, pt: number, pl: number, pb: number, pr: number, count_include_pad: number): void;
+  avgpool2d_backward(dinp: Ptr, dout: Ptr, N: number, H: number, W: number, OH: number, OW: number, kh: number, kw: number,
+                     sh: number, sw: number, pt: number, pl: number, pb: number, pr: number, count_include_pad: number): void;
+  global_avgpool_forward(out: Ptr, inp: Ptr, N: number, HW: number): void;
+  global_avgpool_backward(dinp: Ptr, dout: Ptr, N: number, HW: number): void;
+  global_maxpool_forward(out: Ptr, arg: Ptr, inp: Ptr, N: number, HW: number): void;
+  global_maxpool_backward(dinp: Ptr, arg: Ptr, dout: Ptr, N: number, HW: number): void;
+
+  // depthwise.ts: inp (B, C, H, W), weight (C, 1, kh, kw), bias (C) or 0, out (B, C, OH, OW); dilations dh, dw.
+  dwconv2d_forward(out: Ptr, inp: Ptr, weight: Ptr, bias: Ptr, B: number, C: number, H: number, W: number, OH: number, OW: number,
+                   kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, dh: number, dw: number): void;
+  dwconv2d_backward(dinp: Ptr, dweight: Ptr, dbias: Ptr, dout: Ptr, inp: Ptr, weight: Ptr, B: number, C: number, H: number, W: number,
+                    OH: number, OW: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, dh: number, dw: number): void;
+
+  // im2col2d.ts: one image img (C, H, W) ↔ col (C·kh·kw, OH·OW); backward (col2im) ADDS into dimg.
+  im2col2d_forward(col: Ptr, img: Ptr, C: number, H: number, W: number, OH: number, OW: number, kh: number, kw: number,
+                   sh: number, sw: number, pt: number, pl: number, dh: number, dw: number): void;
+  im2col2d_backward(dimg: Ptr, dcol: Ptr, C: number, H: number, W: number, OH: number, OW: number, kh: number, kw: number,
+                    sh: number, sw: number, pt: number, pl: number, dh: number, dw: number): void;
+
+  // layout.ts: out[Σ i_k os_k] (=|+=) inp[Σ i_k is_k] over the (D0, D1, D2, D3) block: Transpose, Concat, Slice, Expand.
+  strided_copy(out: Ptr, inp: Ptr, D0: number, D1: number, D2: number, D3: number, os0: number, os1: number, os2: number, os3: number,
+               is0: number, is1: number, is2: number, is3: number): void;
+  strided_add(out: Ptr, inp: Ptr, D0: number, D1: number, D2: number, D3: number, os0: number, os1: number, os2: number, os3: number,
+              is0: number, is1: number, is2: number, is3: number): void;
+
+  // lstm.ts / gru.ts: pointwise cell steps; gate block indices in the caller's layout (ONNX iofc / zrh,
+  // PyTorch ifgo / rzn). States (B, H), gates (B, 4H) / (B, 3H); cprev / hprev = 0: the zero state.
+  lstm_cell_forward(h: Ptr, c: Ptr, act: Ptr, gates: Ptr, cprev: Ptr, B: number, H: number, gi: number, go: number, gf: number, gc: number): void;
+  lstm_cell_backward(dgates: Ptr, dcprev: Ptr, dh: Ptr, dc: Ptr, act: Ptr, c: Ptr, cprev: Ptr, B: number, H: number,
+                     gi: number, go: number, gf: number, gc: number): void;
+  gru_gates_forward(act: Ptr, rh: Ptr, xg: Ptr, hg: Ptr, hprev: Ptr, B: number, H: number, gz: number, gr: number): void;
+  gru_cell_forward(h: Ptr, act: Ptr, xg: Ptr, hg: Ptr, hprev: Ptr, B: number, H: number, gz: number, gr: number, gh: number,
+                   linear_before_reset: number): void;
+  gru_cell_backward(dxg: Ptr, dhg: Ptr, dhprev: Ptr, dh: Ptr, act: Ptr, hg: Ptr, hprev: Ptr, B: number, H: number,
+                    gz: number, gr: number, gh: number, linear_before_reset: number): void;
+  gru_reset_backward(dxg: Ptr, dhg: Ptr, dhprev: Ptr, drh: Ptr, act: Ptr, hprev: Ptr, B: number, H: number, gr: number): void;
+
+  // batchnorm.ts, over (B, C, HW), training mode: batch mean and rstd = 1/sqrt(var + eps) per channel.
+  batchnorm_forward(out: Ptr, mean: Ptr, rstd: Ptr, inp: Ptr, gamma: Ptr, beta: Ptr, B: number, C: number, HW: number, eps: number): void;
+  batchnorm_backward(dinp: Ptr, dgamma: Ptr, dbeta: Ptr, dout: Ptr, inp: Ptr, mean: Ptr, rstd: Ptr, gamma: Ptr,
+                     B: number, C: number, HW: number): void;
+  batchnorm_running_update(rmean: Ptr, rvar: Ptr, mean: Ptr, rstd: Ptr, C: number, M: number, momentum: number, eps: number): void;
 }
 
 /** The threads build (assembly/threads.ts): every kernel, plus what the pool splits GEMM with. */
@@ -150,4 +242,10 @@ export const INFER_KERNELS = [
   "heap_base", "relaxed_simd", "debug_build", "gemm", "gemm_scratch_floats", "fill", "copy", "bias_add",
   "sigmoid_forward", "tanh_forward", "relu_forward", "step_forward", "softmax_forward", "row_argmax",
   "count_nonfinite", "conv2d_forward", "conv2d_direct_forward", "maxpool2d_forward", "l2pool2d_forward",
+  // ONNX operators (branch onnxk)
+  "add_broadcast_forward", "sub_broadcast_forward", "mul_broadcast_forward", "div_broadcast_forward",
+  "channel_affine_forward", "prelu_forward", "leaky_relu_forward", "elu_forward", "hard_sigmoid_forward",
+  "hard_swish_forward", "clip_forward", "gelu_forward", "gelu_tanh_forward", "avgpool2d_forward",
+  "global_avgpool_forward", "global_maxpool_forward", "dwconv2d_forward", "im2col2d_forward", "strided_copy",
+  "lstm_cell_forward", "gru_gates_forward", "gru_cell_forward",
 ] as const satisfies readonly (keyof Kernels)[];

@@ -215,6 +215,27 @@ export const SPLITS: { readonly [K in keyof Kernels]?: Split } = {
   adam_update: /* @__PURE__ */ ranges(4),
   rmsprop_update: /* @__PURE__ */ ranges(3),
   adagrad_update: /* @__PURE__ */ ranges(3),
+  // ONNX / issue-19 kernels: activations by ranges; average and global pooling by planes; depthwise
+  // convolution, channel affine and PReLU forward by examples (weight and bias shared). Their backward
+  // kernels that sum a weight gradient over the batch do not split.
+  leaky_relu_forward: /* @__PURE__ */ ranges(2), leaky_relu_prime: /* @__PURE__ */ ranges(2), leaky_relu_backward: /* @__PURE__ */ ranges(3),
+  elu_forward: /* @__PURE__ */ ranges(2), elu_prime: /* @__PURE__ */ ranges(2), elu_backward: /* @__PURE__ */ ranges(3),
+  hard_sigmoid_forward: /* @__PURE__ */ ranges(2), hard_sigmoid_prime: /* @__PURE__ */ ranges(2), hard_sigmoid_backward: /* @__PURE__ */ ranges(3),
+  hard_swish_forward: /* @__PURE__ */ ranges(2), hard_swish_prime: /* @__PURE__ */ ranges(2), hard_swish_backward: /* @__PURE__ */ ranges(3),
+  clip_forward: /* @__PURE__ */ ranges(2), clip_prime: /* @__PURE__ */ ranges(2), clip_backward: /* @__PURE__ */ ranges(3),
+  gelu_forward: /* @__PURE__ */ ranges(2), gelu_prime: /* @__PURE__ */ ranges(2), gelu_backward: /* @__PURE__ */ ranges(3),
+  gelu_tanh_forward: /* @__PURE__ */ ranges(2), gelu_tanh_prime: /* @__PURE__ */ ranges(2), gelu_tanh_backward: /* @__PURE__ */ ranges(3),
+  // avgpool2d_*(p0, p1, N, H, W, OH, OW, …): input planes H·W, output planes OH·OW
+  avgpool2d_forward: /* @__PURE__ */ planes(2, (a) => a[3] * a[4], (a) => [a[5] * a[6], a[3] * a[4]]),
+  avgpool2d_backward: /* @__PURE__ */ planes(2, (a) => a[3] * a[4], (a) => [a[3] * a[4], a[5] * a[6]]),
+  global_avgpool_forward: /* @__PURE__ */ planes(2, (a) => a[3], (a) => [1, a[3]]),
+  global_avgpool_backward: /* @__PURE__ */ planes(2, (a) => a[3], (a) => [a[3], 1]),
+  global_maxpool_forward: /* @__PURE__ */ planes(3, (a) => a[4], (a) => [1, 1, a[4]]),
+  global_maxpool_backward: /* @__PURE__ */ planes(3, (a) => a[4], (a) => [a[4], 1, 1]),
+  // dwconv2d_forward(out, inp, weight, bias, B, C, H, W, OH, OW, kh, kw, …): C·OH·OW·kh·kw madds per example
+  dwconv2d_forward: /* @__PURE__ */ planes(4, (a) => a[5] * a[8] * a[9] * a[10] * a[11], (a) => [a[5] * a[8] * a[9], a[5] * a[6] * a[7], 0, 0]),
+  channel_affine_forward: /* @__PURE__ */ planes(4, (a) => a[5] * a[6], (a) => [a[5] * a[6], a[5] * a[6], 0, 0]),
+  prelu_forward: /* @__PURE__ */ planes(3, (a) => a[4] * a[5], (a) => [a[4] * a[5], a[4] * a[5], 0]),
 };
 
 /**
