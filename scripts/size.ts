@@ -34,6 +34,9 @@ export interface SizeReport {
 /** The inference entry's budget (issue 8): JS + wasm, gzipped. */
 export const INFER_BUDGET = 40 * 1024;
 
+/** The ONNX entry's budget (issue 17): JS + wasm, gzipped. */
+export const ONNX_BUDGET = 60 * 1024;
+
 const gz = (bytes: Uint8Array): number => gzipSync(bytes, { level: 9 }).length;
 
 /** The minified, tree-shaken browser bundle of `source` (module code importing from `root`'s dist). */
@@ -59,6 +62,7 @@ export async function measureSizes(root: string): Promise<SizeReport> {
   const entries: EntrySize[] = [];
   const specs: [string, string, string][] = [
     ["simdnet/infer (loadModel + predict)", `export { loadModel } from "./dist/bundle/infer.js";`, "simdnet.infer.relaxed.wasm"],
+    ["simdnet/onnx (loadOnnx + run)", `export { loadOnnx } from "./dist/bundle/onnx.js";`, "simdnet.infer.relaxed.wasm"],
     ["simdnet (everything)", `export * from "./dist/src/index.js";`, "simdnet.relaxed.wasm"],
     ["simdnet: Network + sgd only", `export { init, Network, sgd } from "./dist/src/index.js";`, "simdnet.relaxed.wasm"],
   ];
@@ -81,7 +85,7 @@ export function formatSizes(r: SizeReport): string {
     "|---|---:|---:|---|---:|---:|",
     ...r.entries.map((e) => `| ${e.entry} | ${kb(e.js)} | ${kb(e.jsGzip)} | ${e.wasm} ${kb(e.wasmBytes)} | ${kb(e.wasmGzip)} | **${kb(e.totalGzip)}** |`),
     "",
-    `inference budget: ${kb(INFER_BUDGET)} gzipped JS + wasm`,
+    `inference budget: ${kb(INFER_BUDGET)} gzipped JS + wasm; ONNX entry budget: ${kb(ONNX_BUDGET)}`,
   ];
   return lines.join("\n");
 }
@@ -92,6 +96,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const infer = report.entries[0];
   if (infer.totalGzip > INFER_BUDGET) {
     console.error(`size: simdnet/infer is ${kb(infer.totalGzip)} gzipped, over its ${kb(INFER_BUDGET)} budget`);
+    process.exit(1);
+  }
+  const onnx = report.entries.find((e) => e.entry.startsWith("simdnet/onnx"))!;
+  if (onnx.totalGzip > ONNX_BUDGET) {
+    console.error(`size: simdnet/onnx is ${kb(onnx.totalGzip)} gzipped, over its ${kb(ONNX_BUDGET)} budget`);
     process.exit(1);
   }
 }

@@ -64,5 +64,9 @@ export { Seq2Seq, type Seq2SeqOptions } from "./rnn/seq2seq.js";
 export { Vocab, wordSequences, textStream, pairSequences } from "./rnn/text.js";
 export { sampleIndex } from "./rnn/sample.js";
 export { serializeSequenceModel, deserializeSequenceModel, type SequenceModelHeader } from "./rnn/io.js";
+// ONNX import (src/onnx/): load a model exported from PyTorch & co. and run it on the engine's kernels
+export { loadOnnx, OnnxModel, DEFAULT_MAX_BYTES, type OnnxTensor, type OnnxInput, type OnnxOptions, type OnnxValueInfo } from "./onnx/model.js";
+export { OnnxFormatError } from "./onnx/protobuf.js";
+export { SUPPORTED_OPS as ONNX_OPERATORS } from "./onnx/plan.js";
 // ONNX export (issue 17): a trained Network or SequenceClassifier as ONNX bytes
 export { saveOnnx, LAYER_TO_ONNX, ONNX_IR_VERSION, type OnnxExportOptions } from "./onnx/export.js";

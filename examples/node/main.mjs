@@ -7,7 +7,7 @@ const digits = parseEmbedded(new Uint8Array(readFileSync("digits.bin")));  // 60
 const [training, test] = splitDataSet(digits, [500, 100], 0);
 const x = Float32Array.from(test.inputs, (v) => v / 255);
 
-const { net: model } = await loadModel(readFileSync("mlp.simdnet"));       // simdnet.infer.wasm, ~20 KB
+const { net: model } = await loadModel(readFileSync("mlp.simdnet"));       // simdnet.infer.wasm, ~13 KB
 const predicted = model.predict(x);
 
 await init({ variant: "plain" });   // plain SIMD: the same bits in every runtime

@@ -10,9 +10,11 @@ import type { OptimizerConfig } from "../train/optimizer.js";
 import type { CostName } from "../loss/costs.js";
 import type { ActivationName } from "../layers/activation.js";
 import { checkInit, type InitScheme } from "../layers/layer.js";
+import { ARCH_TOKENS } from "../layers/arch.js";
+import { MNIST_HOWTO } from "../data/node.js";
 
 export const FLAGS = {
-  arch: { type: "string", default: "784-100-10", help: 'architecture: sizes "784-30-10" or layers "fc100-softmax10" (see src/layers/arch.ts)' },
+  arch: { type: "string", default: "784-100-10", help: `architecture: sizes "784-30-10", layers "fc100:relu-softmax10" (${ARCH_TOKENS}), or a .json file of layer specs` },
   cost: { type: "string", default: "cross-entropy", help: "quadratic | cross-entropy | log-likelihood (needs a softmax output)" },
   activation: { type: "string", default: "sigmoid", help: "hidden activation: sigmoid | tanh | relu | identity" },
   output: { type: "string", default: "sigmoid", help: "output layer for sizes architectures: sigmoid | softmax | identity" },
@@ -30,7 +32,7 @@ export const FLAGS = {
   schedule: { type: "string", default: "constant", help: "constant | plateau:N[:1/128] | step:E:F | exp:G" },
   "early-stopping": { type: "string", default: "0", help: "stop after N epochs without validation improvement (0: off)" },
   seed: { type: "string", default: "0", help: "seed for initialization, shuffles and dropout" },
-  data: { type: "string", help: "directory of MNIST IDX files (.gz or not); default: the embedded 10,000 digits" },
+  data: { type: "string", help: `directory of MNIST's four IDX files (.gz or not: ${MNIST_HOWTO}); default: the embedded 10,000 digits (8,000 train / 1,000 validation / 1,000 test)` },
   "train-size": { type: "string", default: "0", help: "use only the first N training examples (0: all)" },
   expand: { type: "boolean", default: false, help: "expand the training data ×5 by one-pixel shifts (expand_mnist.py)" },
   save: { type: "string", help: "save the trained model here (.json for network2.py's format)" },
@@ -148,20 +150,23 @@ export function networkOptions(flags: Flags): { cost: CostName; activation: Acti
 
 /** The --help text. */
 export function helpText(): string {
-  // the optimizer rows again, so that optimizers registered after this module loaded are listed too
+  // the optimizer rows from the registry now, so that optimizers registered after this module loaded are listed too
   const help = (k: string, h: string): string => (k === "optimizer" ? optimizerHelp() : k === "optim" ? optimHelp() : h);
-  const rows = Object.entries(FLAGS).map(([k, v]) => `  --${k}${"short" in v ? `, -${v.short}` : ""}`.padEnd(24) + help(k, v.help) + ("default" in v && v.type === "string" ? ` (default ${v.default})` : ""));
+  const names = Object.entries(FLAGS).map(([k, v]) => `  --${k}${"short" in v ? `, -${v.short}` : ""}`);
+  const width = Math.max(...names.map((n) => n.length)) + 2; // the longest name still gets two spaces
+  const rows = Object.entries(FLAGS).map(([k, v], i) => names[i].padEnd(width) + help(k, v.help) + ("default" in v && v.type === "string" && v.default !== "" ? ` (default ${v.default})` : ""));
   return [
     "simdnet: neural networks from Nielsen's book on WebAssembly SIMD",
     "",
-    "usage: simdnet train [options]      train, print a per-epoch table, report test accuracy",
-    "       simdnet eval --model F       accuracy and cost of a saved model on the test set",
+    "usage: simdnet train [options]      train (default: 784-100-10 on the embedded 10,000 digits), print a per-epoch table, report test accuracy",
+    "       simdnet eval --model F       accuracy and cost of a saved model on the test set (the embedded digits', or --data DIR's)",
     "       simdnet predict --model F [--data DIR]   predictions for the first test digits",
     "       simdnet tune [options]       the book's η then λ search, as a table",
     "       simdnet rnn --task rows|chars|digits|reverse   recurrent networks (simdnet rnn --help)",
     "       simdnet train --ensemble 5 --export-filters f.png --export-misclassified m.png --grad-norms",
     "       simdnet onnx export --model F --out F.onnx [--opset N]   a saved model as ONNX (simdnet onnx export --help)",
     "       simdnet slowdown [--out F.png]  chapter 3's learning slowdown: quadratic vs cross-entropy cost curves",
+    "       simdnet onnx inspect M.onnx | onnx run --model M.onnx --input x.json [--all]   ONNX models",
     "",
     ...rows,
   ].join("\n");

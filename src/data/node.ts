@@ -20,6 +20,9 @@ export const MNIST_FILES = {
   testLabels: "t10k-labels-idx1-ubyte",
 } as const;
 
+/** Which files, and where to get them (the mirrors TensorFlow Datasets and torchvision download from). */
+export const MNIST_HOWTO = `${Object.values(MNIST_FILES).join(", ")}; e.g. the four .gz files from https://storage.googleapis.com/cvdf-datasets/mnist/ or https://ossci-datasets.s3.amazonaws.com/mnist/`;
+
 /** Options for {@link loadIdxDir}. */
 export interface LoadIdxDirOptions {
   /** How many examples at the end of the training file become validation data (default 10,000). */
@@ -86,7 +89,7 @@ export function loadIdxDir(dir: string | URL, options: LoadIdxDirOptions = {}): 
     else missing.push(`${name}(.gz)`);
   }
   if (missing.length > 0) {
-    throw new Error(`simdnet: MNIST directory ${path} is missing ${missing.join(", ")}`);
+    throw new Error(`simdnet: MNIST directory ${path} is missing ${missing.join(", ")} (it needs ${MNIST_HOWTO})`);
   }
   const maxBytes = options.maxBytes ?? MAX_IDX_BYTES;
   if (!(maxBytes > 0)) throw new RangeError(`simdnet: maxBytes must be a positive number of bytes, got ${maxBytes}`);

@@ -3,12 +3,13 @@
  * same flags as `simdnet train` (η, m, epochs, momentum, schedule, early stopping, seed, --save, and a
  * checkpoint written atomically after every epoch, so `--resume` loses at most one epoch):
  *   rows     many to one: MNIST digits read row by row (28 steps of 28 pixels)
- *   chars    many to many: a character-level language model of English words (an-array-of-english-words)
+ *   chars    many to many: a character-level language model of English words (an-array-of-english-words,
+ *            or the package's sample of it where that is not installed: see wordList)
  *   digits   one to many: a digit's 28 pixel rows generated from its label
  *   reverse  encoder–decoder: words from the same list, reversed
  * Node only (it reads files and the word list).
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import type { Engine } from "../wasm/engine.js";
@@ -38,6 +39,9 @@ const RNN_FLAGS = {
   temperature: { type: "string", default: "0.8", help: "chars: sampling temperature for the samples printed each epoch" },
 } as const;
 
+/** `simdnet train` flags this command does not use (left out of its --help). */
+const IGNORED = ["arch", "cost", "activation", "output", "init", "dropout", "expand", "model", "json", "ensemble", "grad-norms", "export-filters", "export-misclassified", "out", "quiet"];
+
 /** Per task: the defaults that differ from `simdnet train`'s. */
 const DEFAULTS: Record<string, { eta: string; batch: string; epochs: string; momentum: string }> = {
   rows: { eta: "0.02", batch: "64", epochs: "12", momentum: "0.9" },
@@ -46,9 +50,28 @@ const DEFAULTS: Record<string, { eta: string; batch: string; epochs: string; mom
   reverse: { eta: "0.05", batch: "32", epochs: "30", momentum: "0.9" },
 };
 
-/** Lower-case a–z words of 2..max letters from the npm word list, a seeded choice of `count` of them. */
-export function englishWords(count: number, max: number, seed: number, engine: Engine): string[] {
-  const all = (createRequire(import.meta.url)("an-array-of-english-words") as string[]).filter((w) => w.length >= 2 && w.length <= max && /^[a-z]+$/.test(w));
+/**
+ * The word list: the npm package an-array-of-english-words where it is installed (a checkout has it:
+ * the README's figures use it), else the installed simdnet's sample of it (build/english-words.txt,
+ * every 13th word, written by scripts/pack-data.ts).
+ */
+export function wordList(): { words: string[]; source: string } {
+  try {
+    return { words: createRequire(import.meta.url)("an-array-of-english-words") as string[], source: "an-array-of-english-words" };
+  } catch (err) {
+    if ((err as { code?: string }).code !== "MODULE_NOT_FOUND") throw err;
+  }
+  const sample = new URL("../../build/english-words.txt", import.meta.url);
+  if (!existsSync(sample)) {
+    throw new Error("simdnet rnn --task chars|reverse needs a word list: `npm install an-array-of-english-words` (in a checkout, `npm ci` installs it)");
+  }
+  const words = readFileSync(sample, "utf8").split("\n").filter((w) => w && !w.startsWith("#"));
+  return { words, source: `simdnet's ${words.length.toLocaleString("en-US")}-word sample of an-array-of-english-words (\`npm install an-array-of-english-words\` for all of it)` };
+}
+
+/** Lower-case a–z words of 2..max letters from the word list, a seeded choice of `count` of them. */
+export function englishWords(count: number, max: number, seed: number, engine: Engine, list: readonly string[] = wordList().words): string[] {
+  const all = list.filter((w) => w.length >= 2 && w.length <= max && /^[a-z]+$/.test(w));
   const rng = new Rng(engine, seed);
   for (let i = all.length - 1; i > 0; i--) {
     const j = rng.below(i + 1);
@@ -69,7 +92,10 @@ export async function rnnCommand(argv: string[], log: (s: string) => void = cons
   });
   const f = values as Record<string, string | boolean | undefined>;
   if (f.help) {
-    log(["usage: simdnet rnn --task rows|chars|digits|reverse [options]", "", ...Object.entries(table).map(([k, v]) => `  --${k}`.padEnd(24) + v.help)].join("\n"));
+    // train's flags that mean nothing here are accepted but not listed
+    const shown = Object.entries(table).filter(([k]) => !IGNORED.includes(k));
+    const width = Math.max(...shown.map(([k]) => k.length)) + 6;
+    log(["usage: simdnet rnn --task rows|chars|digits|reverse [options]", "", ...shown.map(([k, v]) => `  --${k}`.padEnd(width) + v.help)].join("\n"));
     return {};
   }
   const task = String(f.task);
@@ -101,7 +127,9 @@ export async function rnnCommand(argv: string[], log: (s: string) => void = cons
       : new SequenceGenerator({ engine, conditions: 10, outputs: 28, steps: 28, hidden, seed });
     if (task === "digits") report = (m) => `\n${asciiDigits((m as SequenceGenerator).generate(oneHot([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 10)))}`;
   } else {
-    const words = englishWords(Number(f.words), task === "chars" ? 20 : 8, seed, engine);
+    const list = wordList();
+    log(`words: ${list.source}`);
+    const words = englishWords(Number(f.words), task === "chars" ? 20 : 8, seed, engine, list.words);
     const vocab = Vocab.fromTexts(words);
     const nTest = Math.max(1, Math.floor(words.length / 10));
     const [tr, va, te] = [words.slice(2 * nTest), words.slice(0, nTest), words.slice(nTest, 2 * nTest)];

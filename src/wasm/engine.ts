@@ -38,7 +38,7 @@ export interface EngineOptions {
    * Threads for the big kernels (GEMM, convolution): 1 (default: no workers), a count n (a shared
    * memory, the threads build and n − 1 workers; throws where shared memory is unavailable), or "auto"
    * (the available cores, or 1 with the reason in {@link Engine.threadsNote}, e.g. in a page that is
-   * not cross-origin isolated). Call {@link Engine.dispose} to stop the workers.
+   * not cross-origin isolated, or where the workers fail to start). Call {@link Engine.dispose} to stop the workers.
    */
   threads?: number | "auto";
   /** How long the calling thread waits for a worker's part of a kernel before it throws (default 60000 ms). */
@@ -280,8 +280,17 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   if (options.threads !== undefined && options.threads !== 1) {
     const threads = await import("./threads.js");
     const { n, note: why } = threads.resolveThreads(options.threads, options);
-    if (n > 1) return threads.createThreadedEngine(n, options, maxPages);
     note = why;
+    if (n > 1) {
+      if (options.threads !== "auto") return threads.createThreadedEngine(n, options, maxPages);
+      // "auto" never fails for want of threads: workers that cannot start (a runtime that has Worker
+      // but refuses the pool's module worker, say) mean one thread, with the reason in threadsNote
+      try {
+        return await threads.createThreadedEngine(n, options, maxPages);
+      } catch (err) {
+        note = `one thread: ${String((err as Error)?.message ?? err).replace(/^simdnet: /, "")}`;
+      }
+    }
   }
   const { module, variant } = await loadWasm(requested, options.wasm);
   const declared = WebAssembly.Module.imports(module).find((i) => i.kind === "memory");

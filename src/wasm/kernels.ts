@@ -242,6 +242,8 @@ export const INFER_KERNELS = [
   "heap_base", "relaxed_simd", "debug_build", "gemm", "gemm_scratch_floats", "fill", "copy", "bias_add",
   "sigmoid_forward", "tanh_forward", "relu_forward", "step_forward", "softmax_forward", "row_argmax",
   "count_nonfinite", "conv2d_forward", "conv2d_direct_forward", "maxpool2d_forward", "l2pool2d_forward",
+  // ONNX models ("simdnet/onnx") also call these
+  "hadamard", "axpy", "log_softmax_forward",
   // ONNX operators (branch onnxk)
   "add_broadcast_forward", "sub_broadcast_forward", "mul_broadcast_forward", "div_broadcast_forward",
   "channel_affine_forward", "prelu_forward", "leaky_relu_forward", "elu_forward", "hard_sigmoid_forward",

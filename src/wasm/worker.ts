@@ -98,12 +98,19 @@ export function spawnWorker(): WorkerHandle {
   if (typeof g.Worker === "function") {
     const url = URL.createObjectURL(new Blob([`${BODY}\nself.onmessage = (e) => { self.onmessage = null; start(e.data, (m) => self.postMessage(m)); };\n`], { type: "text/javascript" }));
     const w = new g.Worker(url, { type: "module", name: "simdnet-pool" });
-    URL.revokeObjectURL(url);
+    // Revoke the URL only once the worker has answered (or failed): browsers fetch it while
+    // constructing the worker, but Bun loads it later and fails with "Blob URL is missing".
+    let revoked = false;
+    const revoke = () => {
+      if (!revoked) (revoked = true), URL.revokeObjectURL(url);
+    };
+    w.addEventListener("message", revoke);
+    w.addEventListener("error", revoke);
     return {
       post: (d) => w.postMessage(d),
       onMessage: (fn) => w.addEventListener("message", (e) => fn(e.data)),
       onExit: (fn) => w.addEventListener("error", (e) => fn(`the worker failed: ${e.message ?? "error event"}`)),
-      terminate: () => w.terminate(),
+      terminate: () => (revoke(), w.terminate()),
     };
   }
   // process.getBuiltinModule, not import(): no bundler sees a Node import (as in load.ts)

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { DataSet } from "../../src/data/dataset.js";
 import { EMBEDDED_HEADER_BYTES, loadEmbeddedMnist, parseEmbedded, readEmbeddedBytes } from "../../src/data/mnist.js";
+import { gunzip } from "../../src/data/idx.js";
 
 function histogram(labels: ArrayLike<number>): number[] {
   const counts = new Array<number>(10).fill(0);
@@ -55,6 +56,13 @@ describe("parseEmbedded", () => {
     const longer = new Uint8Array(good.length + 3);
     longer.set(good);
     expect(() => parseEmbedded(longer)).toThrow(/oversized file/);
+  });
+
+  it("says gzipped bytes (the npm package's copy) must be inflated first, and gunzip gives the digits back", async () => {
+    const good = await readEmbeddedBytes();
+    const gz = new Uint8Array(await new Response(new Blob([good.slice(0, 40_000)]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer());
+    expect(() => parseEmbedded(gz)).toThrow(/the bytes are gzip-compressed \(as the npm package ships them\); decompress them first \(`await gunzip\(bytes\)`\)/);
+    expect(await gunzip(gz)).toEqual(good.slice(0, 40_000));
   });
 });
 

@@ -33,7 +33,7 @@ describe("simdnet train (CLI)", () => {
   it("rejects bad flags with a message naming the flag", async () => {
     await expect(train(parseFlags(["--eta=-1"]).flags, quiet)).rejects.toThrow(/--eta must be a number > 0, got "-1"/);
     await expect(train(parseFlags(["--batch", "0"]).flags, quiet)).rejects.toThrow(/--batch must be a positive integer/);
-    await expect(train(parseFlags(["--arch", "fc10-wat"]).flags, quiet)).rejects.toThrow(/cannot read architecture token "wat"/);
+    await expect(train(parseFlags(["--arch", "fc10-wat"]).flags, quiet)).rejects.toThrow(/architecture "fc10-wat": token "wat" is not a layer; expected one of fcN/);
     expect(() => parseFlags(["--nope"])).toThrow(/Unknown option '--nope'/);
   });
 

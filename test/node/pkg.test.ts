@@ -1,101 +1,37 @@
 // The package as users get it (issue 8): build and `npm pack` once in a staging copy, install the
 // tarball into one temporary project, then run every example there: Node (library, CLI, require),
 // Deno, Bun, a plain <script type="module"> page in Chromium, and a workerd worker over HTTP. The same
-// seed must give the same predictions and the same trained weights in every runtime.
+// seed must give the same predictions and the same trained weights in every runtime. Issue 20: every
+// CLI command works out of the box (train with no flags on the shipped digits, rnn on the shipped
+// words), and threads train the same weights as one thread in Node, Deno and Bun.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer, request, type Server } from "node:http";
-import { connect, createServer as createNetServer } from "node:net";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import { makeDigits } from "../../examples/make-digits.js";
 import { parseEmbedded } from "../../src/data/mnist.js";
 import { splitDataSet } from "../../src/data/split.js";
 import { INFER_BUDGET, measureSizes } from "../../scripts/size.js";
+import { expectThreads, freePort, idxFile, lastJson, ok, post, sh, tool, type Result, type ThreadsResult } from "./pkg-helpers.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const nm = join(root, "node_modules");
-/**
- * The runtimes' binaries ship inside npm packages (@deno/linux-x64-glibc, @oven/bun-linux-x64,
- * @cloudflare/workerd-linux-64). Their postinstall scripts only link them into place, so look in
- * both places: this works whether or not npm ran the install scripts.
- */
-function tool(name: "deno" | "bun" | "workerd"): string {
-  const candidates = {
-    deno: ["deno/deno", "@deno/linux-x64-glibc/deno"],
-    bun: ["bun/bin/bun.exe", "@oven/bun-linux-x64/bin/bun"],
-    workerd: ["workerd/bin/workerd", "@cloudflare/workerd-linux-64/bin/workerd"],
-  }[name].map((p) => join(nm, p));
-  const found = candidates.find((p) => existsSync(p) && statSync(p).size > 1e6);
-  if (!found) throw new Error(`no ${name} binary in node_modules (looked at ${candidates.join(", ")}): run npm ci`);
-  return found;
-}
 const examples = join(root, "examples");
-
-/** What every runtime's example prints. */
-interface Result {
-  runtime: string;
-  variant: string;
-  labels: number[];
-  predicted: number[];
-  trained: number[];
-  accuracy: number;
-  checksum: number;
-}
-
-/** Runs a command to completion; rejects with its output when it exits non-zero. */
-function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("error", reject);
-    p.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-async function ok(cmd: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<string> {
-  const r = await sh(cmd, args, cwd, env);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-/** The last stdout line, parsed: each example prints one JSON object. */
-const lastJson = <T>(out: string): T => JSON.parse(out.trim().split("\n").at(-1)!) as T;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createNetServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function post(port: number, body: Uint8Array, method = "POST"): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const q = request({ host: "127.0.0.1", port, method, path: "/" }, (res) => {
-      let text = "";
-      res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    q.on("error", reject);
-    q.end(body);
-  });
-}
 
 let dir = "";
 let proj = "";
 let packed: { filename: string; size: number; unpackedSize: number; files: { path: string }[] };
 let testPixels: Uint8Array;
 const results = new Map<string, Result>();
+const threadRuns = new Map<string, ThreadsResult>();
+/** The installed bin, as `npx simdnet` runs it. */
+const cli = () => join(proj, "node_modules", ".bin", "simdnet");
 const timings: string[] = [];
 
 beforeAll(async () => {
@@ -104,7 +40,7 @@ beforeAll(async () => {
   const stage = join(dir, "stage");
   mkdirSync(join(stage, "build"), { recursive: true });
   for (const f of ["package.json", "README.md", "LICENSE", "tsconfig.json", "tsconfig.build.json"]) copyFileSync(join(root, f), join(stage, f));
-  for (const d of ["src", "bin"]) cpSync(join(root, d), join(stage, d), { recursive: true });
+  for (const d of ["src", "bin", "scripts"]) cpSync(join(root, d), join(stage, d), { recursive: true });
   for (const f of ["simdnet.wasm", "simdnet.relaxed.wasm", "simdnet.debug.wasm", "simdnet.infer.wasm", "simdnet.infer.relaxed.wasm", "simdnet.threads.wasm", "simdnet.threads.relaxed.wasm", "mnist-embedded.bin"]) {
     copyFileSync(join(root, "build", f), join(stage, "build", f));
   }
@@ -125,6 +61,7 @@ beforeAll(async () => {
   copyFileSync(join(examples, "browser", "index.html"), join(proj, "index.html"));
   copyFileSync(join(examples, "workerd", "worker.js"), join(proj, "worker.js"));
   copyFileSync(join(examples, "workerd", "config.capnp"), join(proj, "config.capnp"));
+  copyFileSync(join(examples, "threads.mjs"), join(proj, "threads.mjs"));
   // The examples' test digits, as the worker receives them.
   const [, test] = splitDataSet(parseEmbedded(digits), [500, 100], 0);
   testPixels = test.inputs as Uint8Array;
@@ -138,12 +75,18 @@ afterAll(() => {
 describe("npm pack", () => {
   it("ships ESM, .d.ts, the wasm builds and the CLI, nothing else", () => {
     const files = packed.files.map((f) => f.path);
-    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/simdnet\.js$/, /^dist\/src\/.+\.(js|d\.ts)$/, /^dist\/bundle\/infer\.js$/, /^dist\/build\/simdnet(\.relaxed|\.debug|\.infer|\.infer\.relaxed|\.threads|\.threads\.relaxed)?\.wasm$/];
+    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/simdnet\.js$/, /^dist\/src\/.+\.(js|d\.ts)$/, /^dist\/bundle\/(infer|onnx)\.js$/, /^dist\/build\/simdnet(\.relaxed|\.debug|\.infer|\.infer\.relaxed|\.threads|\.threads\.relaxed)?\.wasm$/, /^dist\/build\/mnist-embedded\.bin$/, /^dist\/build\/english-words\.txt$/];
     expect(files.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
-    for (const f of ["dist/src/index.js", "dist/src/index.d.ts", "dist/src/infer.js", "dist/src/infer.d.ts", "dist/src/node.js", "dist/bundle/infer.js", "bin/simdnet.js", "dist/build/simdnet.infer.wasm", "dist/build/simdnet.relaxed.wasm"]) {
+    for (const f of ["dist/src/index.js", "dist/src/index.d.ts", "dist/src/infer.js", "dist/src/infer.d.ts", "dist/src/node.js", "dist/bundle/infer.js", "bin/simdnet.js", "dist/build/simdnet.infer.wasm", "dist/build/simdnet.relaxed.wasm", "dist/build/mnist-embedded.bin", "dist/build/english-words.txt"]) {
       expect(files).toContain(f);
     }
-    expect(files.some((f) => /test|demo|\.map$|mnist-embedded/.test(f))).toBe(false);
+    expect(files.some((f) => /test|demo|\.map$/.test(f))).toBe(false);
+    // the embedded digits ship gzipped: the checkout's 10,000 digits, byte for byte, in a fifth of the space
+    const shipped = readFileSync(join(proj, "node_modules", "simdnet", "dist", "build", "mnist-embedded.bin"));
+    const raw = readFileSync(join(root, "build", "mnist-embedded.bin"));
+    expect([shipped[0], shipped[1]]).toEqual([0x1f, 0x8b]);
+    expect(gunzipSync(shipped).equals(raw)).toBe(true);
+    expect(shipped.length).toBeLessThan(raw.length / 4);
     const pkg = JSON.parse(readFileSync(join(proj, "node_modules", "simdnet", "package.json"), "utf8"));
     expect(pkg.sideEffects).toBe(false);
     expect(Object.keys(pkg.exports["."])).toEqual(["types", "node", "browser", "worker", "default"]);
@@ -176,7 +119,7 @@ describe("npm pack", () => {
 });
 
 describe("runtimes, each from the installed tarball", () => {
-  it("Node 20 ESM: simdnet/infer predicts, a seeded training runs", async () => {
+  it(`Node ${process.versions.node} ESM: simdnet/infer predicts, a seeded training runs`, async () => {
     const r = lastJson<Result>(await ok(process.execPath, ["main.mjs"], proj));
     results.set("node", r);
     const right = r.predicted.filter((p, i) => p === r.labels[i]).length;
@@ -184,42 +127,109 @@ describe("runtimes, each from the installed tarball", () => {
     expect(r.accuracy).toBeGreaterThan(0.5);
   });
 
-  it("Node 20: the CLI (help, predict, and a clear error for the digits the package does not ship) and require()", async () => {
-    const cli = join(proj, "node_modules", ".bin", "simdnet");
-    expect(await ok(cli, ["--help"], proj)).toContain("simdnet predict --model F");
+  it(`Node ${process.versions.node}: the CLI's --help is right for the installed package, and require() works`, async () => {
+    const help = await ok(cli(), ["--help"], proj);
+    expect(help).toContain("simdnet predict --model F");
+    expect(help).toMatch(/default: 784-100-10 on the embedded 10,000 digits/);
+    expect(help).not.toMatch(/src\/|\.ts\b/); // no pointers into sources the package does not ship
+    expect(help).toMatch(/--arch\s.*fcN\[:act\], convKxKxF\[sS\]\[same\|pP\]\[:act\], poolP\[sS\]/);
+    expect(help).toMatch(/--data\s.*train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte; e\.g\. the four \.gz files from https:\/\//);
+    const rows = help.split("\n").filter((l) => l.startsWith("  --"));
+    expect(rows.length).toBeGreaterThan(30);
+    for (const row of rows) expect({ row, spaced: /^ {2}--[\w-]+(, -\w)? {2,}\S/.test(row) }).toEqual({ row, spaced: true });
+    expect(help).not.toContain("--export-misclassifiedwrite");
+    const rnnHelp = await ok(cli(), ["rnn", "--help"], proj);
+    const rnnRows = rnnHelp.split("\n").filter((l) => l.startsWith("  --"));
+    expect(rnnRows.map((r) => r.split(/\s+/)[1])).toEqual(expect.arrayContaining(["--task", "--hidden", "--words", "--eta", "--data", "--threads"]));
+    for (const row of rnnRows) expect({ row, spaced: /^ {2}--[\w-]+ {2,}\S/.test(row) }).toEqual({ row, spaced: true });
+    expect(rnnHelp).not.toMatch(/--(arch|ensemble|export-filters|export-misclassified)\b/);
+    const req = await ok(process.execPath, ["-e", 'const s = require("simdnet"); console.log(typeof s.Network, typeof s.init)'], proj);
+    expect(req.trim()).toBe("function function");
+  }, 60_000);
+
+  it(`Node ${process.versions.node}: \`simdnet train\` with no flags trains on the embedded digits`, async () => {
+    const t0 = performance.now();
+    const out = await ok(cli(), ["train"], proj);
+    timings.push(`simdnet train, no flags (30 epochs of 8,000 digits): ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    expect(out).toContain("data: embedded mnist (10,000 digits) (8000 train / 1000 validation / 1000 test)");
+    expect(out).toContain("network: 784-100-10");
+    expect(out.split("\n").filter((l) => /^\s+\d+\s+0\.5\s/.test(l))).toHaveLength(30);
+    const acc = Number(out.match(/test accuracy ([\d.]+)% \(\d+ \/ 1000\)/)?.[1]);
+    expect(acc).toBeGreaterThan(90);
+  }, 600_000);
+
+  it(`Node ${process.versions.node}: eval and predict on the embedded digits, and --data with the four IDX files`, async () => {
+    await ok(cli(), ["train", "--epochs", "1", "--arch", "fc30-softmax10", "--cost", "log-likelihood", "--save", "small.simdnet", "-q"], proj);
+    const evaluated = await ok(cli(), ["eval", "--model", "small.simdnet"], proj);
+    expect(evaluated).toMatch(/small\.simdnet: 4 layers, 23,?860 parameters/);
+    expect(Number(evaluated.match(/test accuracy ([\d.]+)% \(\d+ \/ 1000\)/)?.[1])).toBeGreaterThan(80);
+    const embedded = await ok(cli(), ["predict", "--model", "mlp.simdnet"], proj);
+    const predicted = embedded.trim().split("\n").slice(1).map((l) => l.trim().split(/\s+/).map(Number));
+    expect(predicted.length).toBe(20);
+    expect(predicted.filter(([, label, pred]) => label === pred).length).toBeGreaterThanOrEqual(16);
+
     // an IDX directory: the examples' digits as t10k, and 10,000 training images (the default validation cut)
     const idx = join(proj, "idx");
     mkdirSync(idx);
     const all = readFileSync(join(root, "build", "mnist-embedded.bin"));
     const digits = parseEmbedded(readFileSync(join(proj, "digits.bin")));
-    const idxFile = (magic: number, dims: number[], data: Uint8Array) => {
-      const head = Buffer.alloc(4 + 4 * dims.length);
-      head.writeUInt32BE(magic, 0);
-      dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
-      return Buffer.concat([head, data]);
-    };
     writeFileSync(join(idx, "train-images-idx3-ubyte.gz"), gzipSync(idxFile(0x803, [10000, 28, 28], all.subarray(20 + 10000)), { level: 1 }));
     writeFileSync(join(idx, "train-labels-idx1-ubyte"), idxFile(0x801, [10000], all.subarray(20, 20 + 10000)));
     writeFileSync(join(idx, "t10k-images-idx3-ubyte"), idxFile(0x803, [digits.n, 28, 28], digits.inputs as Uint8Array));
-    writeFileSync(join(idx, "t10k-labels-idx1-ubyte"), idxFile(0x801, [digits.n], digits.labels as Uint8Array));
-    const table = await ok(cli, ["predict", "--model", "mlp.simdnet", "--data", "idx"], proj);
+    writeFileSync(join(idx, "t10k-labels-idx1-ubyte.gz"), gzipSync(idxFile(0x801, [digits.n], digits.labels as Uint8Array)));
+    const table = await ok(cli(), ["predict", "--model", "mlp.simdnet", "--data", "idx"], proj);
     const rows = table.trim().split("\n").slice(1).map((l) => l.trim().split(/\s+/).map(Number));
     expect(rows.length).toBe(20);
+    expect(rows.map(([, label]) => label)).toEqual([...(digits.labels as Uint8Array).subarray(0, 20)]);
     expect(rows.filter(([, label, pred]) => label === pred).length).toBeGreaterThanOrEqual(16);
-    const noData = await sh(cli, ["eval", "--model", "mlp.simdnet"], proj);
+    // the help's last command: a saved model as ONNX (a protobuf ModelProto: field 1, ir_version, first)
+    const onnx = await ok(cli(), ["onnx", "export", "--model", "small.simdnet", "--out", "small.onnx"], proj);
+    expect(onnx).toMatch(/small\.simdnet → small\.onnx: network of 4 layers, opset 17/);
+    expect(readFileSync(join(proj, "small.onnx"))[0]).toBe(0x08);
+    // a directory without the files: which are missing, and where to get them
+    mkdirSync(join(proj, "empty"));
+    const noData = await sh(cli(), ["eval", "--model", "mlp.simdnet", "--data", "empty"], proj);
     expect(noData.code).toBe(1);
-    expect(noData.stderr).toMatch(/embedded MNIST.*does not ship.*--data DIR/);
-    const req = await ok(process.execPath, ["-e", 'const s = require("simdnet"); console.log(typeof s.Network, typeof s.init)'], proj);
-    expect(req.trim()).toBe("function function");
+    expect(noData.stderr).toMatch(/MNIST directory empty is missing train-images-idx3-ubyte\(\.gz\), .*https:\/\/storage\.googleapis\.com\/cvdf-datasets\/mnist\//);
+  }, 300_000);
+
+  it(`Node ${process.versions.node}: \`simdnet rnn --task chars|reverse\` run on the package's own word sample`, async () => {
+    expect(existsSync(join(proj, "node_modules", "an-array-of-english-words"))).toBe(false);
+    for (const task of ["chars", "reverse"]) {
+      const extra = task === "chars" ? ["--length", "32", "--bptt", "16"] : [];
+      const out = await ok(cli(), ["rnn", "--task", task, "--epochs", "1", "--words", "300", "--hidden", "16", ...extra], proj);
+      expect(out).toMatch(/^words: simdnet's \d{2},\d{3}-word sample of an-array-of-english-words \(`npm install an-array-of-english-words` for all of it\)/);
+      expect(out).toMatch(/test: testCost [\d.]+ · sequencesPerSecond [\d,]+ · testPerplexity [\d.]+/);
+    }
+  }, 300_000);
+
+  it(`Node ${process.versions.node}: threads (a worker on a shared memory) give the same training as one thread`, async () => {
+    const r = lastJson<ThreadsResult>(await ok(process.execPath, ["threads.mjs"], proj));
+    threadRuns.set("node", r);
+    expectThreads(r);
+    // a Node without permission to start workers: "auto" settles on one thread and says why
+    const permission = Number(process.versions.node.split(".")[0]) >= 22 ? "--permission" : "--experimental-permission";
+    writeFileSync(join(proj, "auto.mjs"), 'import { createEngine } from "simdnet";\nconst e = await createEngine({ threads: "auto" });\nconsole.log(JSON.stringify({ threads: e.threads, note: e.threadsNote }));\n');
+    const auto = lastJson<{ threads: number; note: string }>(await ok(process.execPath, [permission, "--allow-fs-read=*", "auto.mjs"], proj));
+    expect(auto.threads).toBe(1);
+    expect(auto.note).toMatch(/^one thread: .*(restricted|ERR_ACCESS_DENIED|allow-worker)/i);
   }, 120_000);
 
-  it("Deno: the same example, from node_modules, offline", async () => {
-    const out = await ok(tool("deno"), ["run", "--allow-read", "deno.ts"], proj, { DENO_DIR: join(dir, "deno"), DENO_NO_UPDATE_CHECK: "1" });
+  it("Deno: the same example, from node_modules, offline; and threads", async () => {
+    const env = { DENO_DIR: join(dir, "deno"), DENO_NO_UPDATE_CHECK: "1" };
+    const out = await ok(tool("deno"), ["run", "--allow-read", "deno.ts"], proj, env);
     results.set("deno", lastJson<Result>(out));
+    const r = lastJson<ThreadsResult>(await ok(tool("deno"), ["run", "--allow-read", "threads.mjs"], proj, env));
+    threadRuns.set("deno", r);
+    expectThreads(r);
   }, 120_000);
 
-  it("Bun: the same example", async () => {
-    results.set("bun", lastJson<Result>(await ok(tool("bun"), ["bun.ts"], proj, { BUN_INSTALL_CACHE_DIR: join(dir, "bun") })));
+  it("Bun: the same example; and threads", async () => {
+    const env = { BUN_INSTALL_CACHE_DIR: join(dir, "bun") };
+    results.set("bun", lastJson<Result>(await ok(tool("bun"), ["bun.ts"], proj, env)));
+    const r = lastJson<ThreadsResult>(await ok(tool("bun"), ["threads.mjs"], proj, env));
+    threadRuns.set("bun", r);
+    expectThreads(r);
   }, 120_000);
 
   it("Chromium: a plain <script type=\"module\"> page with an import map, no bundler", async () => {
@@ -247,6 +257,15 @@ describe("runtimes, each from the installed tarball", () => {
       await page.waitForFunction(() => !document.querySelector("#result")!.textContent!.startsWith("running"), null, { timeout: 60_000 });
       expect(errors).toEqual([]);
       results.set("chromium", JSON.parse((await page.textContent("#result"))!));
+      // a page that is not cross-origin isolated has no SharedArrayBuffer: "auto" is one thread, and says why
+      // (a string, so vitest's transform leaves the page's import() alone)
+      const auto = await page.evaluate(`(async () => {
+        const { createEngine } = await import("simdnet");
+        const e = await createEngine({ threads: "auto" });
+        const two = await createEngine({ threads: 2 }).then(() => "no error", (err) => err.message);
+        return { threads: e.threads, note: e.threadsNote, two };
+      })()`);
+      expect(auto).toEqual({ threads: 1, note: expect.stringMatching(/^one thread: shared memory is unavailable \(a page must be cross-origin isolated/), two: expect.stringMatching(/cannot run 2 threads: shared memory is unavailable/) });
 
       // no WebAssembly SIMD: the page's module fails with an Error that names the problem and the fix
       const nosimd = await browser.newPage();
@@ -336,6 +355,15 @@ describe("runtimes, each from the installed tarball", () => {
     }
     timings.push(`inference build per runtime: ${[...results].map(([n, r]) => `${n} ${r.variant}`).join(", ")}; trained-weights checksum ${node.checksum}`);
   });
+
+  it("threads: the same weights on 1, 2 and \"auto\" threads in Node, Deno and Bun", () => {
+    expect([...threadRuns.keys()].sort()).toEqual(["bun", "deno", "node"]);
+    const node = threadRuns.get("node")!;
+    for (const [name, r] of threadRuns) {
+      expect({ name, weights: [r.one.weights, r.two.weights], predicted: r.two.predicted }).toEqual({ name, weights: [node.one.weights, node.one.weights], predicted: node.one.predicted });
+    }
+    timings.push(`threads: ${[...threadRuns].map(([n, r]) => `${n} auto → ${r.auto.threads}${r.auto.note ? ` (${r.auto.note})` : ""}`).join(", ")}; weights checksum ${node.one.weights}`);
+  });
 });
 
 describe("bad input, from the installed package", () => {
@@ -376,7 +404,7 @@ describe("bad input, from the installed package", () => {
 describe("README", () => {
   it("shows the exact code each runtime test runs", () => {
     const readme = readFileSync(join(root, "README.md"), "utf8");
-    for (const f of ["node/main.mjs", "browser/index.html", "deno/main.ts", "bun/main.ts", "workerd/worker.js", "workerd/config.capnp"]) {
+    for (const f of ["node/main.mjs", "browser/index.html", "deno/main.ts", "bun/main.ts", "workerd/worker.js", "workerd/config.capnp", "threads.mjs"]) {
       expect({ f, inReadme: readme.includes(readFileSync(join(examples, f), "utf8").trim()) }).toEqual({ f, inReadme: true });
     }
   });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { rnnCommand, englishWords } from "../../src/rnn/cli.js";
+import { rnnCommand, englishWords, wordList } from "../../src/rnn/cli.js";
 import { loadSequenceModel, saveSequenceModel } from "../../src/rnn/node.js";
 import { createEngine } from "../../src/wasm/engine.js";
 import { LanguageModel } from "../../src/rnn/lm.js";
@@ -25,6 +25,7 @@ describe("simdnet rnn (CLI)", () => {
       expect(Number.isFinite(out.testCost)).toBe(true);
       expect(logs.join("\n")).toMatch(/test: testCost/);
       if (task === "chars") expect(out.testPerplexity).toBeGreaterThan(1);
+      if (task === "chars" || task === "reverse") expect(logs[0]).toBe("words: an-array-of-english-words");
       if (task === "rows") expect(out.testAccuracy).toBeGreaterThan(0.1);
       const engine = await createEngine();
       const { model, header } = await loadSequenceModel(file, { engine });
@@ -33,6 +34,22 @@ describe("simdnet rnn (CLI)", () => {
       expect((await readdir(dir)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
     });
   }
+
+  it("the installed package's word sample: every 13th usable word, under a line naming its source", async () => {
+    const { wordSample, usableWords, WORD_STRIDE } = await import("../../scripts/pack-data.js");
+    const full = wordList();
+    expect(full.source).toBe("an-array-of-english-words"); // a checkout has the devDependency
+    const text = wordSample(full.words, "2.0.0");
+    const [head, ...rest] = text.trimEnd().split("\n");
+    const usable = usableWords(full.words);
+    expect(head).toMatch(new RegExp(`^# every ${WORD_STRIDE}th of the ${usable.length} a–z words of an-array-of-english-words 2\\.0\\.0 \\(MIT licence`));
+    expect(rest).toEqual(usable.filter((_, i) => i % WORD_STRIDE === 0));
+    expect(rest.length).toBeGreaterThan(20_000);
+    const engine = await createEngine();
+    const chosen = englishWords(300, 8, 1, engine, rest);
+    expect(chosen).toHaveLength(300);
+    expect(chosen.every((w) => rest.includes(w) && w.length <= 8)).toBe(true);
+  });
 
   it("rejects an unknown task and bad flags with the value named", async () => {
     await expect(rnnCommand(["--task", "poems"])).rejects.toThrow(/--task must be rows, chars, digits or reverse, got "poems"/);

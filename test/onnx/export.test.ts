@@ -337,7 +337,7 @@ describe("simdnet onnx export (CLI)", () => {
     await onnxCheck(await readFile(join(dir, "a.onnx")));
     const err = await run(process.execPath, ["--import", "tsx", "src/cli/main.ts", "onnx", "frob"]).catch((e: { code: number; stderr: string }) => e);
     expect((err as { code: number }).code).toBe(2);
-    expect((err as { stderr: string }).stderr.trim()).toMatch(/^simdnet: simdnet onnx: unknown subcommand "frob"; expected: simdnet onnx export --model M\.simdnet --out M\.onnx$/);
+    expect((err as { stderr: string }).stderr.trim()).toMatch(/^simdnet: simdnet onnx: unknown subcommand "frob"; expected: simdnet onnx inspect M\.onnx \| run --model M\.onnx --input x\.json \| export --model M\.simdnet --out M\.onnx$/);
   });
 });
 
@@ -350,8 +350,7 @@ describe.skipIf(checkerSkip !== "")(`onnx.checker${checkerSkip ? ` (skipped: ${c
 });
 
 // Re-import (issue 17 item 3's second check) needs the ONNX reader from the `onnx` branch: the first
-// src/onnx/*.ts that exports `loadOnnx`. Until the lead merges it this is skipped (with that reason); after
-// merging, adapt the two lines marked "importer API" if its API differs.
+// src/onnx/*.ts that exports `loadOnnx` (src/onnx/entry.ts: the "simdnet/onnx" entry, here on the given engine).
 const importer = (() => {
   const dir = join(process.cwd(), "src/onnx");
   for (const f of existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".ts")).sort() : []) {
@@ -368,8 +367,9 @@ describe.skipIf(!importer)(`re-import of exported models${importer ? "" : " (ski
       [new Network(buildLayers(parseArch(BOOK_CNN), [784]), { engine: e, seed: 10 }), { inputShape: [784] }],
     ] as const) {
       const x = uniform(70, 2 * net.inputSize);
-      const model = (await loadOnnx(saveOnnx(net, opts), { engine: e })) as { feedforward: (x: Float32Array) => Float32Array }; // adapt: importer API
-      expectAllClose(model.feedforward(x), net.feedforward(x)); // adapt: importer API
+      type Run = { run: (x: { shape: number[]; data: Float32Array }) => Record<string, { data: Float32Array }> };
+      const model = (await loadOnnx(saveOnnx(net, opts), { engine: e })) as Run; // importer API (src/onnx/model.ts)
+      expectAllClose(Object.values(model.run({ shape: [2, net.inputSize], data: x }))[0].data, net.feedforward(x)); // importer API
     }
   });
 });

@@ -37,6 +37,40 @@ describe("createEngine threads option", () => {
     e.dispose();
   });
 
+  it.skipIf(NO_THREADS)('"auto" falls back to one thread with the reason when the workers cannot start', async () => {
+    // A Worker that looks at its Blob URL only later, as Bun does, and then refuses to run: "auto" must
+    // not throw, and the URL must still be alive when the worker gets to it (Bun: "Blob URL is missing").
+    const g = globalThis as { Worker?: unknown };
+    const saved = g.Worker;
+    const alive = async (url: string): Promise<boolean> => {
+      const buffer = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.("node:buffer") as typeof import("node:buffer") | undefined;
+      if (buffer) return buffer.resolveObjectURL(url) !== undefined;
+      return fetch(url).then(() => true, () => false);
+    };
+    g.Worker = class extends EventTarget {
+      constructor(url: string) {
+        super();
+        setTimeout(async () => {
+          const why = (await alive(url)) ? "this runtime refuses module workers" : "Blob URL is missing";
+          this.dispatchEvent(Object.assign(new Event("error"), { message: why }));
+        }, 20);
+      }
+      postMessage(): void {}
+      terminate(): void {}
+    };
+    try {
+      const e = await createEngine({ variant: "plain", threads: "auto" });
+      expect(e.threads).toBe(1);
+      expect(e.pool).toBeNull();
+      expect(e.threadsNote).toMatch(/^one thread: pool worker \d failed to load: the worker failed: this runtime refuses module workers$/);
+      e.dispose();
+      await expect(createEngine({ variant: "plain", threads: 2 })).rejects.toThrow(/pool worker 1 failed to load: the worker failed: this runtime refuses module workers/);
+    } finally {
+      g.Worker = saved;
+      if (saved === undefined) delete g.Worker;
+    }
+  });
+
   it.runIf(NO_THREADS)("an explicit count throws where shared memory is unavailable", async () => {
     await expect(createEngine({ threads: 2 })).rejects.toThrow(/cannot run 2 threads: shared memory is unavailable/);
   });
