@@ -17,7 +17,7 @@ import { createEngine } from "../src/wasm/engine.js";
 import { loadOnnx } from "../src/onnx/model.js";
 import { saveOnnx } from "../src/onnx/export.js";
 import { Network } from "../src/network.js";
-import { machine, median, type BenchContext } from "./run.js";
+import { machine, median, type BenchContext } from "./lib.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(root, "test/fixtures/onnx", name, "model.onnx")));
