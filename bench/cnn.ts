@@ -10,12 +10,12 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { createEngine, type Engine } from "../src/wasm/engine.js";
 import { Network } from "../src/network.js";
-import { Trainer } from "../src/train/sgd.js";
+import { Trainer } from "../src/train/trainer.js";
 import { parseArch } from "../src/layers/arch.js";
 import { buildLayers } from "../src/layers/registry.js";
 import { subset } from "../src/data/split.js";
 import type { DataSet } from "../src/data/dataset.js";
-import { cpuMs, machine, median, type BenchContext, benchDigits } from "./run.js";
+import { benchDigits, machine, perSec, timeIt, usEach, type BenchContext, type Ms } from "./lib.js";
 
 type Tf = typeof import("@tensorflow/tfjs-core");
 type Tensor = import("@tensorflow/tfjs-core").Tensor;
@@ -34,26 +34,6 @@ const TARGETS = {
   ref: { torch10: "3,300", torch64: "3,800", infer256: "~6,600", infer1: "180–200" },
 };
 
-/** Median milliseconds per call: wall clock, and this process's CPU time (other processes' share left out). */
-export interface Ms { wall: number; cpu: number }
-
-/** Medians of fn over `runs` timed calls after `warm` untimed ones, in wall and CPU milliseconds. */
-export function timeIt(fn: () => void, runs = RUNS, warm = 1): Ms {
-  for (let i = 0; i < warm; i++) fn();
-  const wall: number[] = [], cpu: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now(), c0 = cpuMs();
-    fn();
-    wall.push(performance.now() - t0);
-    cpu.push(cpuMs() - c0);
-  }
-  return { wall: median(wall), cpu: median(cpu) };
-}
-
-/** `count` items per call of `ms`, as items per second (wall, CPU). */
-export const perSec = (count: number, ms: Ms): Ms => ({ wall: (1000 * count) / ms.wall, cpu: (1000 * count) / ms.cpu });
-/** `ms` for `count` items, as µs per item (wall, CPU). */
-const usEach = (count: number, ms: Ms): Ms => ({ wall: (1000 * ms.wall) / count, cpu: (1000 * ms.cpu) / count });
 const NONE: Ms = { wall: NaN, cpu: NaN };
 
 /** The benchmarked network, seed 1. */

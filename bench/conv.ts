@@ -9,7 +9,7 @@
  */
 import { createEngine, type Engine, type Ptr } from "../src/wasm/engine.js";
 import { Conv2D, type Padding } from "../src/layers/conv2d.js";
-import { machine, secondsPerCall, type BenchContext } from "./run.js";
+import { machine, secondsPerCall, type BenchContext } from "./lib.js";
 
 interface ConvShape {
   name: string;

@@ -9,7 +9,7 @@ import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { createEngine, type Engine } from "../src/wasm/engine.js";
-import { machine, secondsPerCall, type BenchContext } from "./run.js";
+import { machine, secondsPerCall, type BenchContext } from "./lib.js";
 
 type Tf = typeof import("@tensorflow/tfjs-core");
 type Trans = "NN" | "NT" | "TN";

@@ -8,23 +8,13 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { createEngine, type Engine } from "../src/wasm/engine.js";
 import { Network } from "../src/network.js";
-import { Trainer } from "../src/train/sgd.js";
+import { Trainer } from "../src/train/trainer.js";
 import { subset } from "../src/data/split.js";
 import type { DataSet } from "../src/data/dataset.js";
-import { benchDigits } from "./run.js";
+import { benchDigits, timeIt as timeMs } from "./lib.js";
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function timeIt(fn: () => void, runs = 5, warm = 1): number {
-  for (let i = 0; i < warm; i++) fn();
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
-}
+/** Median wall-clock milliseconds of fn over `runs` timed calls after `warm` untimed ones. */
+const timeIt = (fn: () => void, runs = 5, warm = 1): number => timeMs(fn, runs, warm).wall;
 
 interface Case {
   name: string;

@@ -16,11 +16,11 @@ import { Dense } from "../src/layers/dense.js";
 import { Softmax } from "../src/layers/softmax.js";
 import { loadEmbeddedMnist } from "../src/data/mnist.js";
 import { head, type DataSet } from "../src/data/dataset.js";
-import { Trainer, type SgdOptions } from "../src/train/sgd.js";
+import { Trainer, type SgdOptions } from "../src/train/trainer.js";
 import { HessianVector } from "../src/train/hessian.js";
-import { lineChart, type Panel } from "../src/io/plot.js";
+import { lineChart, type Panel } from "../src/draw/plot.js";
 import { writePng } from "../src/io/node.js";
-import { cpuMs, median, type BenchContext } from "./run.js";
+import { cpuMs, median, type BenchContext } from "./lib.js";
 
 /** One run's points: after each epoch (iteration), its training time by both clocks and the cost. */
 interface Point { wall: number; cpu: number; cost: number }

@@ -5,16 +5,10 @@
  * peak, so "80% of peak" means the same thing on any machine.
  */
 import { readFile } from "node:fs/promises";
-import type { BenchContext } from "./run.js";
-import { secondsPerCall } from "./run.js";
+import { secondsPerCall, type BenchContext, type Peak } from "./lib.js";
 import { enableRelaxedSimd } from "../src/wasm/relaxed-flag.js";
 
-/** GFLOP/s: plain (mul + add) and relaxed (FMA; NaN when this runtime lacks relaxed SIMD), and every probe. */
-export interface Peak {
-  plain: number;
-  relaxed: number;
-  probes: Record<string, number>;
-}
+export type { Peak } from "./lib.js";
 
 interface PeakExports {
   peak_chain12(iters: number, seed: number, x: number, y: number): number;

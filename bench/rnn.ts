@@ -6,13 +6,12 @@
  */
 import { createRequire } from "node:module";
 import { createEngine, type Engine } from "../src/wasm/engine.js";
-import { Trainer } from "../src/train/sgd.js";
+import { Trainer } from "../src/train/trainer.js";
 import { head, type DataSet } from "../src/data/dataset.js";
 import { LanguageModel } from "../src/rnn/lm.js";
 import { SequenceClassifier } from "../src/rnn/classifier.js";
 import { Vocab, textStream } from "../src/rnn/text.js";
-import { machine, type BenchContext, benchDigits } from "./run.js";
-import { perSec, timeIt, type Ms } from "./cnn.js";
+import { benchDigits, machine, perSec, timeIt, type BenchContext, type Ms } from "./lib.js";
 
 /** The targets: characters/s (char model) and sequences/s (row-MNIST), one thread. */
 const TARGETS = { chars: 100_000, rows: 3_000 };

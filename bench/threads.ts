@@ -12,30 +12,18 @@
 import { createEngine, type Engine } from "../src/wasm/engine.js";
 import { splitPolicy } from "../src/wasm/parallel.js";
 import { Network } from "../src/network.js";
-import { Trainer } from "../src/train/sgd.js";
+import { Trainer } from "../src/train/trainer.js";
 import { SequenceClassifier } from "../src/rnn/classifier.js";
 import { head } from "../src/data/dataset.js";
-import { CNN_ARCH, cnn, perSec, type Ms } from "./cnn.js";
+import { CNN_ARCH, cnn } from "./cnn.js";
 import { values } from "./gemm.js";
-import { cpuMs, machine, median, type BenchContext, benchDigits } from "./run.js";
+import { benchDigits, interleaved as interleavedRuns, machine, perSec, type BenchContext, type Ms } from "./lib.js";
 
 const THREADS = [1, 2] as const;
 const RUNS = 7;
 
 /** Medians (wall, CPU ms) per engine of fn, the engines' runs interleaved, after one warm-up each. */
-function interleaved(fns: (() => void)[], runs = RUNS): Ms[] {
-  fns.forEach((f) => f());
-  const wall: number[][] = fns.map(() => []), cpu: number[][] = fns.map(() => []);
-  for (let r = 0; r < runs; r++) {
-    fns.forEach((f, i) => {
-      const t0 = performance.now(), c0 = cpuMs();
-      f();
-      wall[i].push(performance.now() - t0);
-      cpu[i].push(cpuMs() - c0);
-    });
-  }
-  return fns.map((_, i) => ({ wall: median(wall[i]), cpu: median(cpu[i]) }));
-}
+const interleaved = (fns: (() => void)[], runs = RUNS): Ms[] => interleavedRuns(fns, runs);
 
 /** GEMM GFLOP/s (wall, CPU) per engine for C = A B, repeated to ~0.2 GFLOP per timed run. */
 function gemmRate(es: Engine[], M: number, N: number, K: number, tA = 0, tB = 0): Ms[] {

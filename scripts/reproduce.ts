@@ -14,7 +14,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { createEngine } from "../src/wasm/engine.js";
 import { Network, type NetworkOptions } from "../src/network.js";
-import { Trainer, type TrainState } from "../src/train/sgd.js";
+import { Trainer, type TrainState } from "../src/train/trainer.js";
 import type { SgdOptions } from "../src/train/options.js";
 import { loadIdxDir } from "../src/data/node.js";
 import { expandWithShifts } from "../src/data/expand.js";

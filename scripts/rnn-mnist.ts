@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { createEngine } from "../src/wasm/engine.js";
 import { loadIdxDir } from "../src/data/node.js";
 import { head } from "../src/data/dataset.js";
-import { Trainer } from "../src/train/sgd.js";
+import { Trainer } from "../src/train/trainer.js";
 import { SequenceClassifier } from "../src/rnn/classifier.js";
 import { saveSequenceModel } from "../src/rnn/node.js";
 

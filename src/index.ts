@@ -12,7 +12,7 @@ export { Dense } from "./layers/dense.js";
 export { Activation, ACTIVATIONS, type ActivationName } from "./layers/activation.js";
 export { Softmax } from "./layers/softmax.js";
 export { Dropout } from "./layers/dropout.js";
-export { Perceptron } from "./layers/perceptron.js";
+export { Perceptron } from "./perceptron.js";
 export { Conv2D, type Conv2DOptions, type Padding, type ConvAlgorithm } from "./layers/conv2d.js";
 export { Pool2D, type Pool2DOptions, type PoolKind } from "./layers/pool2d.js";
 export { convPool, type ConvPoolOptions } from "./layers/convpool.js";
@@ -23,11 +23,13 @@ export { Model, type ModelOptions, type Resident } from "./model.js";
 export { Graph, chainNodes, type GraphNode, type GraphSpec } from "./graph.js";
 export { Network, type NetworkOptions, type Evaluation } from "./network.js";
 export { COSTS, getCost, type Cost, type CostName } from "./loss/costs.js";
-export { sgd, Trainer, type SgdOptions, type History, type EpochRecord, type TrainState, type Schedule, type TrainableModel } from "./train/sgd.js";
+export { sgd, Trainer, type SgdOptions, type History, type EpochRecord, type TrainState, type Schedule, type TrainableModel } from "./train/trainer.js";
 export { type DataSet, validateDataSet } from "./data/dataset.js";
-// optimizers beyond SGD (issue 9): adaptive, full-batch CG / L-BFGS, Hessian-free; chapter 3's slowdown toy
-export { OPTIMIZERS, BATCH_METHODS, optimizerConfig, AdaptiveOptimizer, type OptimizerName, type OptimizerConfig, type OptimizerSpec, type OptimizerState } from "./train/optimizers.js";
-export { Objective, NonlinearCG, LBFGS, wolfeLineSearch, createBatchMethod, type BatchMethod, type IterationResult } from "./train/fullbatch.js";
+// optimizers: one interface, one registry (SGD family, adaptive, full-batch CG / L-BFGS, Hessian-free); chapter 3's slowdown toy
+export { OPTIMIZERS, BATCH_METHODS, optimizerConfig, optimizerNames, optimizerEntry, optimizerParams, registerOptimizer, unregisterOptimizer, createOptimizer, createBatchMethod, type OptimizerName, type OptimizerSpec } from "./train/registry.js";
+export { checkState, type Optimizer, type MiniBatchOptimizer, type FullBatchOptimizer, type OptimizerEntry, type OptimizerContext, type OptimizerParamSpec, type FlatParams, type OptimizerConfig, type OptimizerState, type OptimizerSnapshot } from "./train/optimizer.js";
+export { Sgd, AdaptiveOptimizer } from "./train/optimizers.js";
+export { Objective, NonlinearCG, LBFGS, wolfeLineSearch, type BatchMethod, type IterationResult } from "./train/fullbatch.js";
 export { HessianVector, exactHvpUnsupported, type HvpMethod } from "./train/hessian.js";
 export { HessianFree } from "./train/hf.js";
 export { slowdownCurves, slowdownChart, SLOWDOWN_COLORS, type SlowdownRun, type SlowdownOptions } from "./train/slowdown.js";
@@ -48,8 +50,8 @@ export {
 export {
   filterGrid, digitGrid, misclassified, createImage, fillRect, drawText, textWidth,
   type RgbaImage, type Rgb, type Colormap, type FilterGridOptions, type DigitGridOptions, type Misclassified,
-} from "./io/png.js";
-export { lineChart, drawLine, seriesColors, PALETTE, type Series, type Panel, type ChartOptions } from "./io/plot.js";
+} from "./draw/png.js";
+export { lineChart, drawLine, seriesColors, PALETTE, type Series, type Panel, type ChartOptions } from "./draw/plot.js";
 // recurrent networks (src/rnn/): the layer, the four shapes, character data, save/load as bytes
 export { RNN, type RnnActivation, type RnnLayerOptions } from "./rnn/rnn.js";
 export { RnnStack } from "./rnn/stack.js";

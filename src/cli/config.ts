@@ -5,7 +5,8 @@
 import { createEngine, type Engine } from "../wasm/engine.js";
 import { parseArgs } from "node:util";
 import type { Schedule, SgdOptions } from "../train/options.js";
-import { optimizerConfig, type OptimizerConfig } from "../train/optimizers.js";
+import { optimizerConfig, optimizerEntry, optimizerNames, optimizerParams } from "../train/registry.js";
+import type { OptimizerConfig } from "../train/optimizer.js";
 import type { CostName } from "../loss/costs.js";
 import type { ActivationName } from "../layers/activation.js";
 import { checkInit, type InitScheme } from "../layers/layer.js";
@@ -26,8 +27,8 @@ export const FLAGS = {
   dropout: { type: "string", default: "0", help: "dropout rate on hidden layers (sizes architectures)" },
   momentum: { type: "string", default: "0", help: "momentum μ" },
   nesterov: { type: "boolean", default: false, help: "Nesterov's accelerated gradient (with --momentum)" },
-  optimizer: { type: "string", default: "sgd", help: "sgd | momentum | nesterov | adam | rmsprop | adagrad | cg | lbfgs | hf (cg, lbfgs, hf: one full-batch iteration per epoch)" },
-  optim: { type: "string", default: "", help: 'optimizer parameters "k=v,…": beta1 beta2 rho epsilon history restart damping cgIterations curvatureBatch hvp=exact|fd' },
+  optimizer: { type: "string", default: "sgd", help: optimizerHelp() },
+  optim: { type: "string", default: "", help: optimHelp() },
   schedule: { type: "string", default: "constant", help: "constant | plateau:N[:1/128] | step:E:F | exp:G" },
   "early-stopping": { type: "string", default: "0", help: "stop after N epochs without validation improvement (0: off)" },
   seed: { type: "string", default: "0", help: "seed for initialization, shuffles and dropout" },
@@ -90,14 +91,28 @@ export function parseSchedule(text: string): Schedule {
   }
 }
 
+/** --optimizer's help: every registered optimizer, and which run one full-batch iteration per epoch. */
+export function optimizerHelp(): string {
+  const names = optimizerNames();
+  const full = names.filter((n) => optimizerEntry(n).kind === "full-batch");
+  return names.join(" | ") + (full.length ? ` (${full.join(", ")}: one full-batch iteration per epoch)` : "");
+}
+
+/** --optim's help: every registered optimizer's parameter keys (choices as k=a|b). */
+export function optimHelp(): string {
+  const keys = [...optimizerParams()].map(([k, p]) => (p.type === "choice" ? `${k}=${p.values.join("|")}` : k));
+  return `optimizer parameters "k=v,…": ${keys.join(" ")}`;
+}
+
 /** --optimizer NAME with --optim "beta1=0.9,hvp=fd": the optimizer configuration, validated. */
 export function parseOptimizer(name: string, params = ""): OptimizerConfig {
-  const keys = ["beta1", "beta2", "rho", "epsilon", "history", "restart", "damping", "cgIterations", "curvatureBatch", "hvp"];
+  const specs = optimizerParams();
   const c: Record<string, unknown> = { name };
   for (const item of params.split(",").filter((t) => t.trim())) {
     const [k, v] = item.split("=").map((t) => t.trim());
-    if (!keys.includes(k) || v === undefined) throw new RangeError(`--optim ${JSON.stringify(item)}: expected k=v with k one of ${keys.join(", ")}`);
-    c[k] = k === "hvp" ? v : Number(v);
+    const spec = specs.get(k);
+    if (!spec || v === undefined) throw new RangeError(`--optim ${JSON.stringify(item)}: expected k=v with k one of ${[...specs.keys()].join(", ")}`);
+    c[k] = spec.type === "number" ? Number(v) : v;
   }
   return optimizerConfig(c as unknown as OptimizerConfig);
 }
@@ -135,9 +150,11 @@ export function networkOptions(flags: Flags): { cost: CostName; activation: Acti
 
 /** The --help text. */
 export function helpText(): string {
+  // the optimizer rows from the registry now, so that optimizers registered after this module loaded are listed too
+  const help = (k: string, h: string): string => (k === "optimizer" ? optimizerHelp() : k === "optim" ? optimHelp() : h);
   const names = Object.entries(FLAGS).map(([k, v]) => `  --${k}${"short" in v ? `, -${v.short}` : ""}`);
   const width = Math.max(...names.map((n) => n.length)) + 2; // the longest name still gets two spaces
-  const rows = Object.values(FLAGS).map((v, i) => names[i].padEnd(width) + v.help + ("default" in v && v.type === "string" && v.default !== "" ? ` (default ${v.default})` : ""));
+  const rows = Object.entries(FLAGS).map(([k, v], i) => names[i].padEnd(width) + help(k, v.help) + ("default" in v && v.type === "string" && v.default !== "" ? ` (default ${v.default})` : ""));
   return [
     "simdnet: neural networks from Nielsen's book on WebAssembly SIMD",
     "",

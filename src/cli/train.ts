@@ -10,7 +10,7 @@ import { Network, type Evaluation } from "../network.js";
 import { buildLayers } from "../layers/registry.js";
 import { parseArch } from "../layers/arch.js";
 import type { LayerSpec } from "../layers/layer.js";
-import { Trainer, type History, type TrainState } from "../train/sgd.js";
+import { Trainer, type History, type TrainState } from "../train/trainer.js";
 import type { SgdOptions } from "../train/options.js";
 import type { DataSet } from "../data/dataset.js";
 import type { MnistSplit } from "../data/mnist.js";
@@ -19,7 +19,7 @@ import { loadIdxDir } from "../data/node.js";
 import { expandWithShifts } from "../data/expand.js";
 import { subset } from "../data/split.js";
 import { loadCheckpoint, saveCheckpoint, saveModel, writeFileAtomic, writePng } from "../io/node.js";
-import { digitGrid, filterGrid, misclassified } from "../io/png.js";
+import { digitGrid, filterGrid, misclassified } from "../draw/png.js";
 import { evaluateEnsemble, type EnsembleEvaluation } from "../train/ensemble.js";
 import { engineFromFlags, num, networkOptions, sgdOptions, type Flags } from "./config.js";
 

@@ -7,7 +7,7 @@ import { dirname, basename, join } from "node:path";
 import { deserializeModel, serializeModel, type ModelHeader } from "./model.js";
 import { pack, unpack } from "./pack.js";
 import { PNG } from "pngjs";
-import type { RgbaImage } from "./png.js";
+import type { RgbaImage } from "../draw/png.js";
 import type { Network } from "../network.js";
 import type { Engine } from "../wasm/engine.js";
 

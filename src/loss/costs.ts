@@ -1,9 +1,9 @@
 /**
  * Cost functions, as network2.py's cost classes: `fn` is the value (summed over the batch; the caller
- * divides by n) and `delta` seeds backpropagation with scale · ∂C/∂a. A cost that pairs with a
- * particular output layer (cross-entropy with sigmoid, log-likelihood with softmax) instead seeds
- * δ = scale · (a − y) at z directly, which is both cheaper and the whole point of chapter 3: no σ'(z)
- * factor, so no learning slowdown. Kernels: assembly/kernels/cost.ts.
+ * divides by n) and `grad` (network2.py's `delta`) seeds backpropagation with scale · ∂C/∂a. A cost
+ * that pairs with a particular output layer (cross-entropy with sigmoid, log-likelihood with softmax)
+ * instead seeds δ = scale · (a − y) at z directly, which is both cheaper and the whole point of chapter 3:
+ * no σ'(z) factor, so no learning slowdown. Kernels: assembly/kernels/cost.ts.
  */
 import type { Engine, Ptr } from "../wasm/engine.js";
 
@@ -16,7 +16,7 @@ export interface Cost {
   fn(e: Engine, a: Ptr, y: Ptr, B: number, C: number): number;
   /** The output layer type this cost fuses with (its δ at z is a − y), if any. */
   readonly fusesWith: "sigmoid" | "softmax" | null;
-  /** delta = scale · ∂C/∂a, for outputs the cost does not fuse with. */
+  /** Writes δ = scale · ∂C/∂a at `delta` (n values), for outputs the cost does not fuse with. */
   grad(e: Engine, delta: Ptr, a: Ptr, y: Ptr, n: number, scale: number): void;
 }
 

@@ -18,7 +18,7 @@ import { engineFromFlags, FLAGS, sgdOptions, type Flags } from "../cli/config.js
 import { loadEmbeddedMnist, type MnistSplit } from "../data/mnist.js";
 import { loadIdxDir } from "../data/node.js";
 import { head, type DataSet } from "../data/dataset.js";
-import { Trainer, type TrainState } from "../train/sgd.js";
+import { Trainer, type TrainState } from "../train/trainer.js";
 import type { SgdOptions } from "../train/options.js";
 import { loadCheckpoint, saveCheckpoint } from "../io/node.js";
 import type { SequenceModel } from "./model.js";

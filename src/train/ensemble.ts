@@ -5,7 +5,7 @@
  */
 import type { Network } from "../network.js";
 import type { DataSet } from "../data/dataset.js";
-import { sgd, type History, type SgdOptions } from "./sgd.js";
+import { sgd, type History, type SgdOptions } from "./trainer.js";
 
 /** How members' answers are combined: a plurality vote of argmaxes, or the argmax of the mean output. */
 export type Combine = "vote" | "average";

@@ -4,13 +4,13 @@
  * both with a line search satisfying the strong Wolfe conditions. The objective is the mean cost over
  * the whole training set plus the L2/L1 terms, in chunks through the kernels, in a fixed order.
  */
-import { Network } from "../network.js";
-import type { Model } from "../model.js";
+import type { Network } from "../network.js";
 import type { DataSet } from "../data/dataset.js";
 import type { Engine, Ptr } from "../wasm/engine.js";
 import type { Rng } from "../rng.js";
-import { checkState, type OptimizerConfig, type OptimizerState } from "./optimizers.js";
-import { HessianFree } from "./hf.js";
+import { checkState, type FullBatchOptimizer, type IterationResult, type OptimizerConfig, type OptimizerSnapshot, type OptimizerState } from "./optimizer.js";
+
+export type { IterationResult } from "./optimizer.js";
 
 /** f(θ) = (1/n) Σₓ Cₓ + λ/2n·Σw² + λ₁/n·Σ|w| over a whole data set, and its gradient. */
 export class Objective {
@@ -48,9 +48,6 @@ export class Objective {
     return cost / n + net.regularization(n, this.lambda, this.l1);
   }
 }
-
-/** What one iteration of a full-batch method did. */
-export type IterationResult = { ok: true; f: number } | { ok: false; reason: "line-search"; message: string };
 
 /** φ(α) = f(θ₀ + αd) and φ'(α) = ∇f·d, evaluated by moving the network's parameters. */
 type Phi = (alpha: number) => { f: number; dg: number };
@@ -108,7 +105,8 @@ export function wolfeLineSearch(phi: Phi, f0: number, dg0: number, alpha1: numbe
  * The shared loop of CG and L-BFGS: evaluate (or reuse) f and ∇f at θ, ask for a direction, line-search
  * along it, and on failure retry once along −∇f before giving up with θ unchanged.
  */
-abstract class LineSearchMethod {
+abstract class LineSearchMethod implements FullBatchOptimizer {
+  readonly kind = "full-batch";
   /** Iterations taken (the state's step count). */
   step = 0;
   protected readonly e: Engine;
@@ -128,6 +126,21 @@ abstract class LineSearchMethod {
     this.e = obj.net.engine;
     this.N = obj.net.numParams;
     [this.g, this.d, this.theta0, this.gOld] = [0, 1, 2, 3].map(() => this.e.alloc(this.N));
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  abstract state(): OptimizerState;
+  abstract restore(s: OptimizerState | null | undefined): void;
+
+  save(): OptimizerSnapshot {
+    return { velocity: null, optimizer: this.state() };
+  }
+
+  load(s: OptimizerSnapshot): void {
+    this.restore(s.optimizer);
   }
 
   /** Writes a descent direction at d from g (and the method's memory); returns the first trial step. */
@@ -222,7 +235,7 @@ export class NonlinearCG extends LineSearchMethod {
     return { name: "cg", numParams: N, step: this.step, scalars: [this.sinceRestart, this.alphaPrev, this.dgPrev], buffers: [e.read(this.d, N), e.read(this.gOld, N)] };
   }
 
-  restore(saved: OptimizerState | undefined): void {
+  restore(saved: OptimizerState | null | undefined): void {
     const s = checkState(saved, "cg", this.N, 2), [d, gOld] = s.buffers;
     this.e.write(this.d, d);
     this.e.write(this.gOld, gOld);
@@ -307,7 +320,7 @@ export class LBFGS extends LineSearchMethod {
     return { name: "lbfgs", numParams: N, step: this.step, scalars: [this.count, this.head, ...this.rho], buffers: [e.read(this.S, m * N), e.read(this.Y, m * N)] };
   }
 
-  restore(saved: OptimizerState | undefined): void {
+  restore(saved: OptimizerState | null | undefined): void {
     const s = checkState(saved, "lbfgs", this.N, 2), [S, Y] = s.buffers;
     if (S.length !== this.m * this.N || s.scalars.length !== 2 + this.m) throw new RangeError(`simdnet: the L-BFGS state holds ${S.length / this.N} pairs; this run's history is m = ${this.m}`);
     this.e.write(this.S, S);
@@ -319,22 +332,5 @@ export class LBFGS extends LineSearchMethod {
   }
 }
 
-/** What the trainer drives for cg, lbfgs and hf: one iteration per epoch, and resumable state. */
-export interface BatchMethod {
-  iterate(): IterationResult;
-  state(): OptimizerState;
-  restore(s: OptimizerState | undefined): void;
-}
-
-/**
- * The full-batch method a configuration names (null for the per-mini-batch optimizers), over the
- * objective of `data` with L2 λ and L1 λ₁; HF draws its curvature batches from `rng`.
- */
-export function createBatchMethod(net: Model, data: DataSet, config: OptimizerConfig, lambda: number, l1: number, rng: Rng): BatchMethod | null {
-  if (config.name !== "cg" && config.name !== "lbfgs" && config.name !== "hf") return null;
-  if (!(net instanceof Network)) throw new RangeError(`simdnet: ${config.name} runs on a feed-forward Network only; train sequence models with sgd, momentum or the adaptive optimizers`);
-  const obj = new Objective(net, data, lambda, l1);
-  if (config.name === "cg") return new NonlinearCG(obj, config);
-  if (config.name === "lbfgs") return new LBFGS(obj, config);
-  return new HessianFree(obj, config, rng);
-}
+/** A full-batch method as the trainer drives it (one iteration per epoch, resumable state). */
+export type BatchMethod = FullBatchOptimizer;

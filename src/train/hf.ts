@@ -8,11 +8,13 @@
 import type { Network } from "../network.js";
 import type { Ptr } from "../wasm/engine.js";
 import type { Rng } from "../rng.js";
-import { checkState, type OptimizerConfig, type OptimizerState } from "./optimizers.js";
-import type { IterationResult, Objective } from "./fullbatch.js";
+import { checkState, type FullBatchOptimizer, type IterationResult, type OptimizerConfig, type OptimizerSnapshot, type OptimizerState } from "./optimizer.js";
+import type { Objective } from "./fullbatch.js";
 import { HessianVector, exactHvpUnsupported } from "./hessian.js";
 
-export class HessianFree {
+export class HessianFree implements FullBatchOptimizer {
+  readonly kind = "full-batch";
+  readonly name = "hf";
   step = 0;
   /** The current damping λ. */
   damping: number;
@@ -147,11 +149,19 @@ export class HessianFree {
     return { name: "hf", numParams: N, step: this.step, scalars: [this.damping], buffers: [this.obj.net.engine.read(this.p, N)] };
   }
 
-  restore(saved: OptimizerState | undefined): void {
+  restore(saved: OptimizerState | null | undefined): void {
     const s = checkState(saved, "hf", this.obj.net.numParams, 1), [p] = s.buffers;
     this.obj.net.engine.write(this.p, p);
     this.damping = s.scalars[0];
     this.step = s.step;
     this.fHere = null;
+  }
+
+  save(): OptimizerSnapshot {
+    return { velocity: null, optimizer: this.state() };
+  }
+
+  load(s: OptimizerSnapshot): void {
+    this.restore(s.optimizer);
   }
 }

@@ -5,8 +5,9 @@
 import type { DataSet } from "../data/dataset.js";
 import type { Network, Evaluation } from "../network.js";
 import type { Model } from "../model.js";
-import type { Trainer } from "./sgd.js";
-import { withOptimizer, type OptimizerSpec, type OptimizerState } from "./optimizers.js";
+import type { Trainer } from "./trainer.js";
+import { withOptimizer, type OptimizerSpec } from "./registry.js";
+import type { OptimizerState } from "./optimizer.js";
 
 /**
  * A model the trainer drives: every model kind is a {@link Model} (src/model.ts): flat params/grads
@@ -42,8 +43,9 @@ export interface SgdOptions {
   /** Nesterov's accelerated gradient instead of classical momentum. */
   nesterov?: boolean;
   /**
-   * "sgd" (default), "momentum", "nesterov", "adam", "rmsprop", "adagrad" (η is their learning rate), or
-   * the full-batch "cg", "lbfgs", "hf" (one iteration per epoch; η unused); a name or { name, …params }.
+   * A registered optimizer (src/train/registry.ts), by name or as { name, …params }: "sgd" (default),
+   * "momentum", "nesterov", "adam", "rmsprop", "adagrad" (η is their learning rate), the full-batch
+   * "cg", "lbfgs", "hf" (one iteration per epoch; η unused), or one added by registerOptimizer().
    */
   optimizer?: OptimizerSpec;
   /** Seed for the per-epoch shuffle (default: the network's seed). */

@@ -3,10 +3,10 @@
  * descent from w = 0.6, b = 0.9 and from w = 2, b = 2 with η = 0.15 for 300 epochs. Under the quadratic
  * cost ∂C/∂w = (a − y)σ'(z)x, and σ'(z) is tiny for the saturated start, so learning crawls; under the
  * cross-entropy cost ∂C/∂w = (a − y)x and it does not. Pure float64 JS (the demo charts it live), plus
- * a PNG chart built with src/io/png.ts.
+ * a PNG chart built with src/draw/png.ts.
  */
-import { createImage, drawText, fillRect, type Rgb, type RgbaImage } from "../io/png.js";
-import { drawLine } from "../io/plot.js";
+import { createImage, drawText, fillRect, type Rgb, type RgbaImage } from "../draw/png.js";
+import { drawLine } from "../draw/plot.js";
 
 /** One run of the toy: the cost and the output after each epoch (index 0 is the start). */
 export interface SlowdownRun {

@@ -7,7 +7,7 @@
 import type { Network } from "../network.js";
 import type { Engine } from "../wasm/engine.js";
 import type { DataSet } from "../data/dataset.js";
-import { sgd } from "./sgd.js";
+import { sgd } from "./trainer.js";
 import type { SgdOptions } from "./options.js";
 
 /** One trial's settings and results. */

@@ -1,6 +1,7 @@
 // The load-time generator and seeded split: the kernels' xoshiro128** stream, in plain TS.
 import { describe, expect, it } from "vitest";
-import { SplitRng, shuffledIndices, splitDataSet, subset } from "../../src/data/split.js";
+import { shuffledIndices, splitDataSet, subset } from "../../src/data/split.js";
+import { HostRng as SplitRng } from "../../src/rng.js";
 import type { DataSet } from "../../src/data/dataset.js";
 import { createEngine } from "../../src/wasm/engine.js";
 import { RefRng } from "../reference/rng.js";

@@ -8,7 +8,7 @@ import { Network } from "../../src/network.js";
 import { Dense } from "../../src/layers/dense.js";
 import { Activation } from "../../src/layers/activation.js";
 import type { BufferSpec, StateBuffer } from "../../src/layers/layer.js";
-import { Trainer } from "../../src/train/sgd.js";
+import { Trainer } from "../../src/train/trainer.js";
 import { engine, RefRng } from "../helpers.js";
 
 /** A Dense layer that also keeps a (2, outputs) buffer, as BatchNorm keeps its running mean and variance. */

@@ -6,7 +6,7 @@ import { deserializeModel, serializeModel } from "../../src/io/model.js";
 import { deserializeSequenceModel, serializeSequenceModel } from "../../src/rnn/io.js";
 import { unpack } from "../../src/io/pack.js";
 import { Network } from "../../src/network.js";
-import { Trainer, type TrainState } from "../../src/train/sgd.js";
+import { Trainer, type TrainState } from "../../src/train/trainer.js";
 import type { SequenceClassifier } from "../../src/rnn/classifier.js";
 import type { LanguageModel } from "../../src/rnn/lm.js";
 import type { SequenceGenerator } from "../../src/rnn/generator.js";

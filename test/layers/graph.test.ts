@@ -11,11 +11,11 @@ import { Concat } from "../../src/layers/concat.js";
 import { Rng } from "../../src/rng.js";
 import { chainNodes, type GraphSpec } from "../../src/graph.js";
 import { deserializeModel, serializeModel } from "../../src/io/model.js";
-import { Trainer } from "../../src/train/sgd.js";
+import { Trainer } from "../../src/train/trainer.js";
 import { HessianVector, exactHvpUnsupported } from "../../src/train/hessian.js";
 import { HessianFree } from "../../src/train/hf.js";
 import { Objective } from "../../src/train/fullbatch.js";
-import { optimizerConfig } from "../../src/train/optimizers.js";
+import { optimizerConfig } from "../../src/train/registry.js";
 import { engine, RefRng, VARIANTS } from "../helpers.js";
 import { gradErr } from "../gradcheck.js";
 

@@ -9,7 +9,7 @@ import { parseArch } from "../../src/layers/arch.js";
 import { INIT_SCHEMES, type InitScheme } from "../../src/layers/layer.js";
 import { loadEmbeddedMnist } from "../../src/data/mnist.js";
 import { head } from "../../src/data/dataset.js";
-import { sgd } from "../../src/train/sgd.js";
+import { sgd } from "../../src/train/trainer.js";
 import { engine } from "../helpers.js";
 
 /** network3.py's chapter-6 net, with ReLUs and dropout (η = 0.03, m = 10 in the book). */

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { encodePng, writePng } from "../../src/io/node.js";
-import { digitGrid, filterGrid } from "../../src/io/png.js";
+import { digitGrid, filterGrid } from "../../src/draw/png.js";
 
 describe("PNG files", () => {
   it("encode → decode round trip keeps the size and a known filter's gray levels", () => {

@@ -21,7 +21,7 @@ import { Pool2D } from "../../src/layers/pool2d.js";
 import { Conv2D } from "../../src/layers/conv2d.js";
 import { Activation } from "../../src/layers/activation.js";
 import { Dense } from "../../src/layers/dense.js";
-import { Perceptron } from "../../src/layers/perceptron.js";
+import { Perceptron } from "../../src/perceptron.js";
 import { SequenceClassifier } from "../../src/rnn/classifier.js";
 import { LanguageModel } from "../../src/rnn/lm.js";
 import { SequenceGenerator } from "../../src/rnn/generator.js";

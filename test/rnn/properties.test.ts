@@ -7,7 +7,7 @@ import { RNN } from "../../src/rnn/rnn.js";
 import { SequenceClassifier } from "../../src/rnn/classifier.js";
 import { LanguageModel } from "../../src/rnn/lm.js";
 import { Vocab, textStream, wordSequences, pairSequences } from "../../src/rnn/text.js";
-import { Trainer } from "../../src/train/sgd.js";
+import { Trainer } from "../../src/train/trainer.js";
 import type { Engine } from "../../src/wasm/engine.js";
 
 /** An RNN layer with its own params/grads, initialised from a seed, buffers for B × T. */

@@ -2,7 +2,7 @@
 // round trip (bytes, so this runs in browsers too).
 import { describe, expect, it } from "vitest";
 import { engine, RefRng } from "../helpers.js";
-import { Trainer } from "../../src/train/sgd.js";
+import { Trainer } from "../../src/train/trainer.js";
 import type { DataSet } from "../../src/data/dataset.js";
 import { SequenceClassifier } from "../../src/rnn/classifier.js";
 import { LanguageModel } from "../../src/rnn/lm.js";

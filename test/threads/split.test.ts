@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine, Ptr } from "../../src/wasm/engine.js";
 import { SPLITS, convScratchFloats, splitPolicy } from "../../src/wasm/parallel.js";
 import { Network } from "../../src/network.js";
-import { sgd } from "../../src/train/sgd.js";
+import { sgd } from "../../src/train/trainer.js";
 import type { SgdOptions } from "../../src/train/options.js";
 import { parseArch } from "../../src/layers/arch.js";
 import { buildLayers } from "../../src/layers/registry.js";

@@ -2,7 +2,7 @@
 // workers are nested workers; its weights must equal those of the same training on this page.
 import { describe, expect, it } from "vitest";
 import { Network } from "../../src/network.js";
-import { sgd } from "../../src/train/sgd.js";
+import { sgd } from "../../src/train/trainer.js";
 import { loadEmbeddedMnist } from "../../src/data/mnist.js";
 import { subset } from "../../src/data/split.js";
 import { parseArch } from "../../src/layers/arch.js";

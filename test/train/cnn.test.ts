@@ -2,7 +2,7 @@
 // short seeded run, and save/load of conv nets (binary format) preserving every layer option.
 import { describe, expect, it } from "vitest";
 import { Network } from "../../src/network.js";
-import { sgd } from "../../src/train/sgd.js";
+import { sgd } from "../../src/train/trainer.js";
 import { loadEmbeddedMnist } from "../../src/data/mnist.js";
 import { buildLayers } from "../../src/layers/registry.js";
 import { parseArch } from "../../src/layers/arch.js";

@@ -4,7 +4,7 @@
 // purpose, re-record with `GOLDEN_PRINT=1 npx vitest run --project node test/train/determinism.test.ts`.
 import { describe, expect, it } from "vitest";
 import { Network } from "../../src/network.js";
-import { sgd } from "../../src/train/sgd.js";
+import { sgd } from "../../src/train/trainer.js";
 import { loadEmbeddedMnist } from "../../src/data/mnist.js";
 import { subset } from "../../src/data/split.js";
 import { engine, VARIANTS } from "../helpers.js";

@@ -1,7 +1,7 @@
 // Per-tensor gradient norms recorded by the trainer (the gradNorms option) against JS sums of getGrads().
 import { describe, expect, it } from "vitest";
 import { Network } from "../../src/network.js";
-import { sgd } from "../../src/train/sgd.js";
+import { sgd } from "../../src/train/trainer.js";
 import type { DataSet } from "../../src/data/dataset.js";
 import { engine, RefRng, scoped } from "../helpers.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Network } from "../../src/network.js";
-import { sgd } from "../../src/train/sgd.js";
+import { sgd } from "../../src/train/trainer.js";
 import { loadEmbeddedMnist } from "../../src/data/mnist.js";
 import { engine } from "../helpers.js";
 

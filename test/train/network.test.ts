@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { Network } from "../../src/network.js";
-import { Perceptron } from "../../src/layers/perceptron.js";
+import { Perceptron } from "../../src/perceptron.js";
 import { Dense } from "../../src/layers/dense.js";
 import { Activation } from "../../src/layers/activation.js";
 import { Softmax } from "../../src/layers/softmax.js";
 import { Dropout } from "../../src/layers/dropout.js";
-import { sgd } from "../../src/train/sgd.js";
+import { sgd } from "../../src/train/trainer.js";
 import type { DataSet } from "../../src/data/dataset.js";
 import { engine, expectClose, RefRng, VARIANTS } from "../helpers.js";
 import { gradErr } from "../gradcheck.js";

@@ -5,25 +5,15 @@ import { describe, expect, it } from "vitest";
 import { Network } from "../../src/network.js";
 import { Dense } from "../../src/layers/dense.js";
 import { Softmax } from "../../src/layers/softmax.js";
-import { sgd, Trainer, type SgdOptions, type TrainState } from "../../src/train/sgd.js";
+import { sgd, Trainer, type SgdOptions, type TrainState } from "../../src/train/trainer.js";
 import { Objective } from "../../src/train/fullbatch.js";
 import type { DataSet } from "../../src/data/dataset.js";
 import { loadEmbeddedMnist } from "../../src/data/mnist.js";
 import { head } from "../../src/data/dataset.js";
 import { pack, unpack } from "../../src/io/pack.js";
-import { engine, expectClose, RefRng, scoped } from "../helpers.js";
+import { engine, expectClose, scoped } from "../helpers.js";
+import { blobs } from "./blobs.js";
 import { adaptiveStepRef } from "../reference/optim.js";
-
-/** The class is the index of the largest of the first 3 of 8 inputs (a small learnable problem). */
-function blobs(n: number, seed: number): DataSet {
-  const r = new RefRng(seed);
-  const inputs = r.array(n * 8, 0, 1);
-  const labels = Int32Array.from({ length: n }, (_, i) => {
-    const x = inputs.subarray(i * 8, i * 8 + 3);
-    return x[0] > x[1] ? (x[0] > x[2] ? 0 : 2) : x[1] > x[2] ? 1 : 2;
-  });
-  return { n, inputShape: [8], inputs, labels };
-}
 
 describe("adaptive optimizers in the trainer", () => {
   it.each(["adam", "rmsprop", "adagrad"] as const)("%s: the first 3 full-batch steps follow the float64 update rule, biases undecayed", async (name) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Network } from "../../src/network.js";
-import { sgd, Trainer, type TrainState } from "../../src/train/sgd.js";
+import { sgd, Trainer, type TrainState } from "../../src/train/trainer.js";
 import type { DataSet } from "../../src/data/dataset.js";
 import { engine, RefRng } from "../helpers.js";
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { slowdownChart, slowdownCurves } from "../../src/train/slowdown.js";
 import { Network } from "../../src/network.js";
-import { sgd } from "../../src/train/sgd.js";
+import { sgd } from "../../src/train/trainer.js";
 import { engine, scoped } from "../helpers.js";
 
 describe("learning slowdown toy", () => {

@@ -40,7 +40,7 @@ export function fillRect(img: RgbaImage, x: number, y: number, w: number, h: num
 }
 
 // 3×5 bitmap glyphs, one row of 3 bits per character, top row first: digits, capital letters (for
-// chart labels, src/io/plot.ts), space and a little punctuation.
+// chart labels, src/draw/plot.ts), space and a little punctuation.
 const FONT: Record<string, string> = {
   "0": "111101101101111", "1": "010110010010111", "2": "111001111100111", "3": "111001111001111",
   "4": "101101111001001", "5": "111100111001111", "6": "111100111101111", "7": "111001001001001",

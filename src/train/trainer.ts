@@ -1,16 +1,17 @@
 /**
- * Mini-batch stochastic gradient descent, read like network2.SGD: each epoch a seeded shuffle, then
+ * The trainer for every optimizer, read like network2.SGD: each epoch a seeded shuffle, then
  * mini-batches gathered by kernels into one preallocated buffer, then zeroGrad → forward → backward →
- * one fused update over the weights (L2/L1, momentum) and one over the biases. Monitoring, early
- * stopping, learning-rate schedules and divergence checks happen between epochs, never inside one.
+ * the optimizer's step (for SGD one fused update over the weights with L2/L1 and momentum, one over the
+ * biases); a full-batch method instead runs one iteration per epoch. The optimizer comes from the
+ * registry (src/train/registry.ts) by name. Monitoring, early stopping, learning-rate schedules and
+ * divergence checks happen between epochs, never inside one.
  */
 import type { Network } from "../network.js";
 import type { DataSet } from "../data/dataset.js";
 import { Rng } from "../rng.js";
-import type { Ptr } from "../wasm/engine.js";
 import { checkOptions, type EpochRecord, type History, type SgdOptions, type TrainableModel, type TrainState } from "./options.js";
-import { AdaptiveOptimizer, optimizerConfig } from "./optimizers.js";
-import { createBatchMethod, type BatchMethod } from "./fullbatch.js";
+import type { FullBatchOptimizer, Optimizer } from "./optimizer.js";
+import { createOptimizer } from "./registry.js";
 
 export type { EpochRecord, History, SgdOptions, TrainState, Schedule, TrainableModel } from "./options.js";
 
@@ -27,10 +28,8 @@ export class Trainer {
   done = false;
 
   private readonly shuffleRng: Rng;
-  private readonly vel: Ptr;
-  /** Adam / RMSProp / AdaGrad in place of sgd_update, or a full-batch method run once per epoch. */
-  private readonly adaptive: AdaptiveOptimizer | null;
-  private readonly method: BatchMethod | null;
+  /** Steps after every mini-batch, or (full-batch) runs one iteration per epoch. */
+  private readonly optimizer: Optimizer;
   private readonly n: number;
   private lastGood: Float32Array;
   private best: Float32Array | null = null;
@@ -55,10 +54,7 @@ export class Trainer {
     net.residentData(data, "training data").resetOrder();
     if (o.evaluationData) net.residentData(o.evaluationData, "evaluation data");
     this.shuffleRng = new Rng(net.engine, (o.seed ?? net.seed) ^ 0x5eed5eed);
-    this.vel = o.momentum ? net.engine.alloc(net.numParams) : 0;
-    const oc = optimizerConfig(o.optimizer);
-    this.adaptive = ["adam", "rmsprop", "adagrad"].includes(oc.name) ? new AdaptiveOptimizer(net, oc) : null;
-    this.method = createBatchMethod(net, data, oc, o.lambda ?? 0, o.l1 ?? 0, this.shuffleRng);
+    this.optimizer = createOptimizer(net, data, o, this.shuffleRng);
     this.normSums = o.gradNorms ? new Float64Array(net.params.length) : null;
     this.eta = o.eta;
     this.history = { epochs: [], stopReason: "completed", bestEpoch: -1, bestAccuracy: NaN };
@@ -74,29 +70,21 @@ export class Trainer {
   /** Runs up to `count` mini-batches of the current epoch; finishes the epoch when its last batch ran. */
   runBatches(count: number): EpochRecord | null {
     if (this.done) return null;
-    if (this.method) return this.runIteration();
+    const opt = this.optimizer;
+    if (opt.kind === "full-batch") return this.runIteration(opt);
     const { net, opts } = this;
-    const e = net.engine;
     const r = net.residentData(this.data);
     const m = opts.batchSize;
     const l2 = (opts.lambda ?? 0) / this.n;
     const l1 = (opts.l1 ?? 0) / this.n;
-    const mu = opts.momentum ?? 0;
-    const nesterov = opts.nesterov ? 1 : 0;
     const total = this.batchesPerEpoch;
     if (this.batchInEpoch === 0) this.shuffleRng.shuffle(r.order, this.n);
     const t0 = now();
     const step = (): void => {
       if (this.normSums) this.addGradNorms();
       if (opts.clipNorm) clipByNorm(net, opts.clipNorm);
-      // w ← w − η(∇C + (λ/n)w + (λ₁/n)sgn w), biases without decay; with momentum through the velocity
-      if (this.adaptive) return this.adaptive.step(this.eta, l2, l1);
-      e.k.sgd_update(net.paramPtr, net.gradPtr, this.vel, net.numWeights, this.eta, l2, l1, mu, nesterov);
-      const nb = net.numParams - net.numWeights;
-      if (nb > 0) {
-        const off = 4 * net.numWeights;
-        e.k.sgd_update(net.paramPtr + off, net.gradPtr + off, this.vel ? this.vel + off : 0, nb, this.eta, 0, 0, mu, nesterov);
-      }
+      // weights with decay l2 = λ/n, l1 = λ₁/n; biases without
+      opt.step(this.eta, l2, l1);
     };
     for (let i = 0; i < count && this.batchInEpoch < total; i++, this.batchInEpoch++) {
       const s = this.batchInEpoch * m;
@@ -110,9 +98,9 @@ export class Trainer {
   }
 
   /** One iteration of a full-batch method as an epoch; a failed line search stops the run (θ kept). */
-  private runIteration(): EpochRecord | null {
+  private runIteration(opt: FullBatchOptimizer): EpochRecord | null {
     const t0 = now();
-    const r = this.method!.iterate();
+    const r = opt.iterate();
     this.elapsed += now() - t0;
     if (r.ok) return this.endEpoch();
     this.finish("line-search", `${r.message}; stopped after epoch ${this.epoch - 1}, keeping its weights`);
@@ -225,8 +213,7 @@ export class Trainer {
       epoch: this.epoch,
       eta: this.eta,
       params: this.net.getParams(),
-      velocity: this.vel ? this.net.engine.read(this.vel, this.net.numParams) : null,
-      optimizer: (this.adaptive ?? this.method)?.state() ?? null,
+      ...this.optimizer.save(), // velocity, optimizer
       shuffleRng: Array.from(this.shuffleRng.getState()),
       netRng: Array.from(this.net.rng.getState()),
       order: Array.from(this.net.engine.i32(this.net.residentData(this.data).order, this.n)),
@@ -242,8 +229,7 @@ export class Trainer {
     if (s.params.length !== net.numParams) throw new RangeError(`simdnet: resume state has ${s.params.length} parameters; this network has ${net.numParams}`);
     if (s.order.length !== this.n) throw new RangeError(`simdnet: resume state was taken on ${s.order.length} training examples; this data has ${this.n}`);
     net.setParams(s.params);
-    if (this.vel && s.velocity) net.engine.write(this.vel, s.velocity);
-    (this.adaptive ?? this.method)?.restore(s.optimizer ?? undefined);
+    this.optimizer.load({ velocity: s.velocity ?? null, optimizer: s.optimizer ?? null });
     this.shuffleRng.setState(s.shuffleRng);
     net.rng.setState(s.netRng);
     net.engine.i32(net.residentData(this.data).order, this.n).set(s.order);

@@ -1,9 +1,9 @@
 // "Looking inside": filter grids, digit grids with the 3×5 font, and misclassified examples (no files;
 // PNG encoding is in test/node/png.test.ts).
 import { describe, expect, it } from "vitest";
-import { createImage, digitGrid, drawText, filterGrid, misclassified, textWidth, type RgbaImage } from "../../src/io/png.js";
+import { createImage, digitGrid, drawText, filterGrid, misclassified, textWidth, type RgbaImage } from "../../src/draw/png.js";
 import { Network } from "../../src/network.js";
-import { sgd } from "../../src/train/sgd.js";
+import { sgd } from "../../src/train/trainer.js";
 import { loadEmbeddedMnist } from "../../src/data/mnist.js";
 import { head } from "../../src/data/dataset.js";
 import { engine, scoped } from "../helpers.js";

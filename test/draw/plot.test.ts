@@ -1,8 +1,8 @@
-// Line charts (src/io/plot.ts): image size, one distinct colour per series name across panels, ticks,
+// Line charts (src/draw/plot.ts): image size, one distinct colour per series name across panels, ticks,
 // and the letters of the 3×5 font. No files (runs in both projects).
 import { describe, expect, it } from "vitest";
-import { lineChart, linearTicks, logTicks, PALETTE, seriesColors, tickLabel, type Panel } from "../../src/io/plot.js";
-import { drawText, textWidth, type RgbaImage } from "../../src/io/png.js";
+import { lineChart, linearTicks, logTicks, PALETTE, seriesColors, tickLabel, type Panel } from "../../src/draw/plot.js";
+import { drawText, textWidth, type RgbaImage } from "../../src/draw/png.js";
 
 /** The "r,g,b" colours of the pixels in columns [x0, x1). */
 const colorsIn = (img: RgbaImage, x0 = 0, x1 = img.width): Set<string> => {

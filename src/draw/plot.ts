@@ -1,7 +1,7 @@
 /**
  * Line charts as RGBA images, in plain JS (no canvas, so they run anywhere; PNG encoding is
  * encodePng / writePng in src/io/node.ts): one or more panels side by side, each with axes, ticks and
- * tick labels in the 3×5 font of src/io/png.ts, a title and axis labels, a linear x axis and a linear
+ * tick labels in the 3×5 font of src/draw/png.ts, a title and axis labels, a linear x axis and a linear
  * or logarithmic y axis; one legend under the panels, one colour per series name across all panels.
  * bench/optimizers.ts draws cost against seconds with it; slowdownChart shares its {@link drawLine}.
  */

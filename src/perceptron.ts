@@ -2,10 +2,10 @@
  * Chapter 1's perceptron: output = 1 if w·x + b > 0, else 0. Built from weights you give it (the NAND
  * gate is w = [−2, −2], b = 3); forward only, since the step function has no useful derivative.
  */
-import { Network } from "../network.js";
-import { Dense } from "./dense.js";
-import { Activation } from "./activation.js";
-import type { Engine } from "../wasm/engine.js";
+import { Network } from "./network.js";
+import { Dense } from "./layers/dense.js";
+import { Activation } from "./layers/activation.js";
+import type { Engine } from "./wasm/engine.js";
 
 export class Perceptron {
   /** The underlying one-layer network (a Dense layer plus a step activation). */
