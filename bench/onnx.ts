@@ -74,7 +74,7 @@ async function child(config: Config): Promise<Record<string, number>> {
       }
     }
     if (threads === 1) {
-      const mb = saveOnnx(new Network([784, 320, 10], { seed: 1 }));
+      const mb = saveOnnx(new Network([784, 320, 10], { seed: 1, engine }));
       const loads: number[] = [];
       for (let k = 0; k < 15; k++) {
         const e = await createEngine();
