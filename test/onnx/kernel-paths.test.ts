@@ -1,6 +1,7 @@
 // ONNX operator paths the backend conformance data does not reach: Gelu (opset 20, newer than the
 // installed test data) on gelu_forward / gelu_tanh_forward, broadcast arithmetic and Transpose whose
-// axes merge to at most 4 (the kernels) or do not (the TS loops), each against a float64 reference at
+// axes merge to at most 4 (the kernels: Transpose rank 3 and the rank-5 perm keeping neighbours) or do not
+// (the TS loops: the other rank-5 and rank-6 perms, rank-7 broadcast), each against a float64 reference at
 // odd sizes that hit the SIMD tails.
 import { describe, expect, it } from "vitest";
 import { loadOnnx } from "../../src/onnx/model.js";
@@ -83,7 +84,7 @@ describe("ONNX ops on the kernels, beyond the conformance data", () => {
     }
   }
 
-  for (const [shape, perm] of [[[3, 5, 7], [2, 0, 1]], [[2, 3, 4, 5, 3], [4, 2, 0, 3, 1]], [[2, 3, 2, 3, 2, 3], [5, 3, 1, 4, 2, 0]]] as [number[], number[]][]) {
+  for (const [shape, perm] of [[[3, 5, 7], [2, 0, 1]], [[2, 3, 4, 5, 3], [0, 1, 4, 2, 3]], [[2, 3, 4, 5, 3], [4, 2, 0, 3, 1]], [[2, 3, 2, 3, 2, 3], [5, 3, 1, 4, 2, 0]]] as [number[], number[]][]) {
     it(`Transpose [${shape.join(", ")}] by [${perm.join(", ")}]`, async () => {
       const out = perm.map((p) => shape[p]), x = data(numel(shape), 4), si = strides(shape), so = strides(out);
       const bytes = model({ nodes: [node("Transpose", ["x"], ["y"], [attrInts("perm", perm)])], inputs: [valueInfo("x", shape)], outputs: [valueInfo("y", out)] });
