@@ -23,7 +23,7 @@ import { parseArch } from "../src/layers/arch.js";
 import { evaluateEnsemble } from "../src/train/ensemble.js";
 import type { Engine } from "../src/wasm/engine.js";
 import { subset } from "../src/data/split.js";
-import { loadCheckpoint, loadModel, saveCheckpoint, saveModel, writeFileAtomic } from "../src/io/node.js";
+import { loadCheckpoint, loadNetwork, saveCheckpoint, saveModel, writeFileAtomic } from "../src/io/node.js";
 import type { DataSet } from "../src/data/dataset.js";
 
 interface Row {
@@ -231,7 +231,7 @@ async function main(): Promise<void> {
         process.stdout.write(`\r  waiting for ${base} (row ${row.ensemble.of}, member 1)…   `);
         await new Promise((r) => setTimeout(r, 60_000));
       }
-      members.unshift((await loadModel(base, { engine })).net);
+      members.unshift((await loadNetwork(base, { engine })).net);
       const latest: Record<string, Result> = existsSync(resultsPath) ? JSON.parse(await readFile(resultsPath, "utf8")) : results;
       seconds += latest[rows[row.ensemble.of].name]?.seconds ?? 0;
       if (dead.length > 0) console.log(`  seeds that died at the start and were replaced: ${dead.join(", ")}`);

@@ -8,7 +8,7 @@
 import { Engine, type Kernels } from "./wasm/engine.js";
 import { INFER_KERNELS } from "./wasm/kernels.js";
 import { loadWasm, readUrl, readVariant, type WasmSource } from "./wasm/load.js";
-import { deserializeModel, type ModelHeader } from "./io/model.js";
+import { deserializeModel, isSimdnetModel, type ModelHeader } from "./io/model.js";
 import type { Network } from "./network.js";
 
 export type { Network } from "./network.js";
@@ -81,26 +81,32 @@ export async function createInferenceEngine(options: InferOptions = {}): Promise
 /** Where a model comes from: its bytes (simdnet's format or network2.py's JSON), or a URL to fetch/read. */
 export type ModelSource = Uint8Array | ArrayBuffer | URL | string;
 
+/** The bytes of a model source: bytes as given, URLs (relative strings resolve against the page) read or fetched. */
+export async function readModelSource(source: ModelSource): Promise<Uint8Array> {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  const base = typeof location !== "undefined" ? location.href : undefined;
+  let url: URL;
+  try {
+    url = source instanceof URL ? source : new URL(source, base);
+  } catch {
+    throw new TypeError(`simdnet: ${JSON.stringify(source)} is not a URL: pass the model's bytes (in Node, readFile's result) or a URL`);
+  }
+  return readUrl(url, "the model", "check the model's URL or path");
+}
+
 /**
  * Loads a model saved by `saveModel` / `serializeModel` (or network2.py's JSON) and returns the
  * network, ready for `net.predict(inputs)` (classes) and `net.feedforward(inputs)` (outputs), with its
  * header. Strings are URLs (relative ones resolve against the page in browsers). A file from a newer
- * format version, a truncated file or corrupt weights give an Error naming the problem.
+ * format version, a truncated file or corrupt weights give an Error naming the problem. ONNX files load
+ * with "simdnet/onnx"'s `loadModel` (the same call, both formats), which keeps the importer out of this entry.
  */
 export async function loadModel(source: ModelSource, options: InferOptions = {}): Promise<{ net: Network; header: ModelHeader }> {
   const engine = options.engine ?? (await createInferenceEngine(options));
-  let bytes: Uint8Array;
-  if (source instanceof Uint8Array) bytes = source;
-  else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
-  else {
-    const base = typeof location !== "undefined" ? location.href : undefined;
-    let url: URL;
-    try {
-      url = source instanceof URL ? source : new URL(source, base);
-    } catch {
-      throw new TypeError(`simdnet: ${JSON.stringify(source)} is not a URL: pass the model's bytes (in Node, readFile's result) or a URL`);
-    }
-    bytes = await readUrl(url, "the model", "check the model's URL or path");
+  const bytes = await readModelSource(source);
+  if (!isSimdnetModel(bytes)) {
+    throw new Error(`simdnet: not a simdnet model (it does not start with "SNNM" or network2 JSON "{"); an ONNX model loads with loadModel or loadOnnx from "simdnet/onnx", which take both formats`);
   }
   return deserializeModel(bytes, { engine });
 }

@@ -4,5 +4,5 @@
  */
 export * from "./index.js";
 export { loadIdxDir, MNIST_FILES, type LoadIdxDirOptions } from "./data/node.js";
-export { saveModel, loadModel, saveCheckpoint, loadCheckpoint, writeFileAtomic, encodePng, writePng } from "./io/node.js";
+export { saveModel, loadModel, loadNetwork, saveCheckpoint, loadCheckpoint, writeFileAtomic, encodePng, writePng } from "./io/node.js";
 export { saveSequenceModel, loadSequenceModel } from "./rnn/node.js";

@@ -51,8 +51,9 @@ async function main(argv: string[]): Promise<number> {
       const data = await loadData(flags);
       if (command === "eval") {
         const r = net.evaluate(data.test);
-        console.log(`${flags.model}: ${header.layers.length} layers, ${net.numParams} parameters`);
-        console.log(`test accuracy ${(100 * r.accuracy).toFixed(2)}% (${r.correct} / ${r.n}) · cost ${r.cost.toFixed(4)}`);
+        if (header.format === "onnx") console.log(`${flags.model}: ONNX, input "${header.input}" [N, ${header.inputShape.join(", ")}], output "${header.output}" (${net.outputSize} classes)`);
+        else console.log(`${flags.model}: ${header.layers.length} layers, ${net.numParams} parameters`);
+        console.log(`test accuracy ${(100 * r.accuracy).toFixed(2)}% (${r.correct} / ${r.n})${Number.isNaN(r.cost) ? "" : ` · cost ${r.cost.toFixed(4)}`}`);
       } else {
         const count = Math.min(20, data.test.n);
         const size = net.inputSize;

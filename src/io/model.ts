@@ -43,6 +43,11 @@ export function readModelHeader(bytes: Uint8Array): { header: ModelHeader; start
   return r;
 }
 
+/** True when bytes start like a simdnet model (magic "SNNM") or network2 JSON ("{"); anything else may be ONNX. */
+export function isSimdnetModel(bytes: Uint8Array): boolean {
+  return bytes.length > 0 && (bytes[0] === 0x7b || (bytes.length >= 4 && String.fromCharCode(bytes[0], bytes[1], bytes[2], bytes[3]) === "SNNM"));
+}
+
 /** Rebuilds a network from bytes written by {@link serializeModel} (or network2.py's JSON); `optimizer` is the saved optimizer state, if any. */
 export function deserializeModel(bytes: Uint8Array, opts: { engine?: Engine } = {}): { net: Network; header: ModelHeader; optimizer: SavedOptimizer | null } {
   if (bytes.length > 0 && bytes[0] === 0x7b /* "{" */) return { ...loadNetwork2Json(new TextDecoder().decode(bytes), opts), optimizer: null };

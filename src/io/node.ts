@@ -4,12 +4,13 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
-import { deserializeModel, serializeModel, type ModelHeader } from "./model.js";
+import { deserializeModel, isSimdnetModel, serializeModel, type ModelHeader } from "./model.js";
+import { loadOnnxNet, type OnnxHeader, type OnnxNet } from "../onnx/net.js";
 import { pack, unpack } from "./pack.js";
 import { PNG } from "pngjs";
 import type { RgbaImage } from "../draw/png.js";
 import type { Network } from "../network.js";
-import type { Engine } from "../wasm/engine.js";
+import { defaultEngine, type Engine } from "../wasm/engine.js";
 
 /** Writes bytes to path atomically (temp file + rename). */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
@@ -47,9 +48,21 @@ export async function readModelFile<T>(path: string, parse: (bytes: Uint8Array) 
   }
 }
 
-/** Loads a network saved by {@link saveModel} (either format). */
-export async function loadModel(path: string, opts: { engine?: Engine } = {}): Promise<{ net: Network; header: ModelHeader }> {
+/** Loads a network saved by {@link saveModel} (either format): simdnet files only, typed as a {@link Network}. */
+export async function loadNetwork(path: string, opts: { engine?: Engine } = {}): Promise<{ net: Network; header: ModelHeader }> {
   return readModelFile(path, (bytes) => deserializeModel(bytes, opts));
+}
+
+/**
+ * Loads a network saved by {@link saveModel} (either format), or an ONNX model (any file without the
+ * simdnet magic that decodes as an ONNX ModelProto) as an {@link OnnxNet} with the same
+ * `feedforward`/`predict`/`evaluate` over its first input and output (`header.format === "onnx"`).
+ */
+export async function loadModel(path: string, opts: { engine?: Engine } = {}): Promise<{ net: Network; header: ModelHeader } | { net: OnnxNet; header: OnnxHeader }> {
+  return readModelFile(path, (bytes) => {
+    if (isSimdnetModel(bytes)) return deserializeModel(bytes, opts);
+    return loadOnnxNet(bytes, opts.engine ?? defaultEngine);
+  });
 }
 
 /** Saves any packable value (a checkpoint) atomically. */

@@ -4,12 +4,21 @@
  * this entry is the importer plus one small module. Edge workers that cannot read files pass the module
  * they import: `loadOnnx(bytes, { wasm: precompiledModule })`.
  */
-import { createInferenceEngine, type InferOptions } from "../infer.js";
+import { createInferenceEngine, readModelSource, type InferOptions, type ModelSource } from "../infer.js";
+import { deserializeModel, isSimdnetModel, type ModelHeader } from "../io/model.js";
+import type { Network } from "../network.js";
+import { loadOnnxNet, type OnnxHeader, type OnnxNet } from "./net.js";
 import { openOnnx, type OnnxModel, type OnnxOptions, type OnnxSource } from "./model.js";
 
 export type { OnnxModel, OnnxTensor, OnnxInput, OnnxValueInfo, OnnxSource } from "./model.js";
 export { OnnxFormatError } from "./protobuf.js";
 export { supportsSimd } from "../wasm/load.js";
+export type { OnnxHeader, OnnxNet } from "./net.js";
+export type { Network } from "../network.js";
+export type { ModelHeader } from "../io/model.js";
+
+/** What {@link loadModel} returns: a simdnet network and its header, or an ONNX model behind the same `feedforward`/`predict`/`evaluate` (`header.format === "onnx"`). */
+export type LoadedModel = { net: Network; header: ModelHeader } | { net: OnnxNet; header: OnnxHeader };
 
 /** {@link OnnxOptions} plus the inference engine's: `wasm` (a Module, bytes or URL), `variant`, `maximumPages`. */
 export type OnnxLoadOptions = OnnxOptions & Omit<InferOptions, "engine">;
@@ -20,4 +29,16 @@ export type OnnxLoadOptions = OnnxOptions & Omit<InferOptions, "engine">;
  */
 export function loadOnnx(source: OnnxSource, options: OnnxLoadOptions = {}): Promise<OnnxModel> {
   return openOnnx(source, options, () => createInferenceEngine(options));
+}
+
+/**
+ * "simdnet/infer"'s `loadModel` that also takes ONNX: bytes (or a URL) of a simdnet model load as a
+ * Network; anything else that decodes as an ONNX ModelProto loads as an {@link OnnxNet} (first input in,
+ * first output out, batch free) with the same `feedforward` / `predict`. Bytes that are neither give one
+ * Error naming both formats.
+ */
+export async function loadModel(source: ModelSource, options: InferOptions = {}): Promise<LoadedModel> {
+  const bytes = await readModelSource(source);
+  const engine = options.engine ?? (await createInferenceEngine(options));
+  return isSimdnetModel(bytes) ? deserializeModel(bytes, { engine }) : loadOnnxNet(bytes, engine);
 }

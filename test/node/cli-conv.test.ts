@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseFlags } from "../../src/cli/config.js";
 import { buildNetwork, train } from "../../src/cli/train.js";
-import { loadModel } from "../../src/io/node.js";
+import { loadNetwork } from "../../src/io/node.js";
 import { createEngine } from "../../src/wasm/engine.js";
 
 const tiny = ["--train-size", "300", "--eta", "0.05", "--epochs", "1", "-q"];
@@ -17,7 +17,7 @@ describe("simdnet train with conv architectures", () => {
     const save = join(dir, "cnn.snn");
     const h = await train(parseFlags(["--arch", "conv5x5x4:relu-pool2-fc20:relu-softmax10", "--save", save, ...tiny]).flags, () => {});
     expect(h.epochs).toHaveLength(1);
-    const { net, header } = await loadModel(save, { engine: await createEngine({ variant: "plain" }) });
+    const { net, header } = await loadNetwork(save, { engine: await createEngine({ variant: "plain" }) });
     expect(header.inputShape).toEqual([1, 28, 28]);
     expect(net.layers.map((l) => l.spec().type)).toEqual(["conv2d", "pool2d", "activation", "dense", "activation", "dense", "softmax"]);
   });
@@ -48,7 +48,7 @@ describe("simdnet train --threads", () => {
       const save = join(dir, name);
       await train(parseFlags(["--arch", "conv5x5x4:relu-pool2-fc20:relu-softmax10", "--threads", "2", "--save", save, ...tiny]).flags, () => {});
       const e = await createEngine({ variant: "plain" });
-      return (await loadModel(save, { engine: e })).net.getParams();
+      return (await loadNetwork(save, { engine: e })).net.getParams();
     };
     const a = await run("a.snn"), b = await run("b.snn");
     expect(a.length).toBeGreaterThan(0);

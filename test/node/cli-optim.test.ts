@@ -7,7 +7,7 @@ import { PNG } from "pngjs";
 import { parseFlags, parseOptimizer } from "../../src/cli/config.js";
 import { train } from "../../src/cli/train.js";
 import { slowdown } from "../../src/cli/slowdown.js";
-import { loadModel } from "../../src/io/node.js";
+import { loadNetwork } from "../../src/io/node.js";
 import { createEngine } from "../../src/wasm/engine.js";
 
 const quiet = () => {};
@@ -22,7 +22,7 @@ describe("simdnet train --optimizer", () => {
     await train(parseFlags([...common, "--epochs", "2", "--save", join(dir, "b.snn")]).flags, quiet);
     await train(parseFlags([...common, "--epochs", "3", "--save", join(dir, "b.snn"), "--resume"]).flags, quiet);
     const engine = await createEngine();
-    const [a, b] = await Promise.all(["a.snn", "b.snn"].map((f) => loadModel(join(dir, f), { engine })));
+    const [a, b] = await Promise.all(["a.snn", "b.snn"].map((f) => loadNetwork(join(dir, f), { engine })));
     expect(b.net.getParams()).toEqual(a.net.getParams());
     // resuming with another optimizer is refused, naming both
     await expect(train(parseFlags([...common.map((s) => (s === name ? "rmsprop" : s === optim ? "" : s)), "--epochs", "4", "--save", join(dir, "b.snn"), "--resume"]).flags, quiet)).rejects.toThrow(new RegExp(`saved by the ${name} optimizer, not rmsprop`));

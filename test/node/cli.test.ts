@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { parseFlags } from "../../src/cli/config.js";
 import { train } from "../../src/cli/train.js";
-import { loadModel, writeFileAtomic } from "../../src/io/node.js";
+import { loadNetwork, writeFileAtomic } from "../../src/io/node.js";
 import { createEngine } from "../../src/wasm/engine.js";
 
 const quiet = () => {};
@@ -23,8 +23,8 @@ describe("simdnet train (CLI)", () => {
     await train(parseFlags([...common, "--epochs", "3", "--save", join(dir, "b.snn"), "--resume"]).flags, (s) => logs.push(s));
     expect(logs.join("\n")).toMatch(/resuming from .*b\.snn\.ckpt after epoch 2/);
     const engine = await createEngine();
-    const a = await loadModel(join(dir, "a.snn"), { engine });
-    const b = await loadModel(join(dir, "b.snn"), { engine });
+    const a = await loadNetwork(join(dir, "a.snn"), { engine });
+    const b = await loadNetwork(join(dir, "b.snn"), { engine });
     expect(b.net.getParams()).toEqual(a.net.getParams());
     expect(b.header.meta?.epochs).toBe(3);
     expect((await readdir(dir)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
@@ -55,10 +55,10 @@ describe("files", () => {
     expect(await readdir(dir)).toEqual(["x.bin"]);
   });
 
-  it("loadModel names the file and the problem", async () => {
+  it("loadNetwork names the file and the problem", async () => {
     const dir = await mkdtemp(join(tmpdir(), "simdnet-"));
     await writeFile(join(dir, "bad.snn"), "garbage!garbage!");
-    await expect(loadModel(join(dir, "bad.snn"))).rejects.toThrow(/not a simdnet model .*bad\.snn/);
-    await expect(loadModel(join(dir, "missing.snn"))).rejects.toThrow(/cannot read model file .*missing\.snn/);
+    await expect(loadNetwork(join(dir, "bad.snn"))).rejects.toThrow(/not a simdnet model .*bad\.snn/);
+    await expect(loadNetwork(join(dir, "missing.snn"))).rejects.toThrow(/cannot read model file .*missing\.snn/);
   });
 });

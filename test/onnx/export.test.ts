@@ -28,7 +28,7 @@ import { SequenceGenerator } from "../../src/rnn/generator.js";
 import { Vocab } from "../../src/rnn/text.js";
 import { saveOnnx, type OnnxExportOptions } from "../../src/onnx/export.js";
 import { onnxExportCommand } from "../../src/cli/onnx-export.js";
-import { loadModel, saveModel } from "../../src/io/node.js";
+import { loadNetwork, saveModel } from "../../src/io/node.js";
 import { loadEmbeddedMnist } from "../../src/data/mnist.js";
 import { saveSequenceModel } from "../../src/rnn/node.js";
 
@@ -168,7 +168,7 @@ describe("saveOnnx: networks in onnxruntime-web", () => {
 
 describe("saveOnnx: the demo's trained CNN on real digits", () => {
   it("demo/public/models/cnn.simdnet in onnxruntime (default graph optimizations): the same 1,000 test predictions and accuracy", async () => {
-    const { net } = await loadModel(join(process.cwd(), "demo/public/models/cnn.simdnet"), { engine: await engine() });
+    const { net } = await loadNetwork(join(process.cwd(), "demo/public/models/cnn.simdnet"), { engine: await engine() });
     const { test } = await loadEmbeddedMnist();
     const x = Float32Array.from(test.inputs, (v) => v / 255);
     const bytes = saveOnnx(net, { inputShape: [784] });
