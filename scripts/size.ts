@@ -63,6 +63,7 @@ export async function measureSizes(root: string): Promise<SizeReport> {
   const specs: [string, string, string][] = [
     ["simdnet/infer (loadModel + predict)", `export { loadModel } from "./dist/bundle/infer.js";`, "simdnet.infer.relaxed.wasm"],
     ["simdnet/onnx (loadOnnx + run)", `export { loadOnnx } from "./dist/bundle/onnx.js";`, "simdnet.infer.relaxed.wasm"],
+    ["simdnet/onnx loadModel (simdnet + ONNX files)", `export { loadModel } from "./dist/bundle/onnx.js";`, "simdnet.infer.relaxed.wasm"],
     ["simdnet (everything)", `export * from "./dist/src/index.js";`, "simdnet.relaxed.wasm"],
     ["simdnet: Network + sgd only", `export { init, Network, sgd } from "./dist/src/index.js";`, "simdnet.relaxed.wasm"],
   ];
@@ -98,9 +99,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error(`size: simdnet/infer is ${kb(infer.totalGzip)} gzipped, over its ${kb(INFER_BUDGET)} budget`);
     process.exit(1);
   }
-  const onnx = report.entries.find((e) => e.entry.startsWith("simdnet/onnx"))!;
-  if (onnx.totalGzip > ONNX_BUDGET) {
-    console.error(`size: simdnet/onnx is ${kb(onnx.totalGzip)} gzipped, over its ${kb(ONNX_BUDGET)} budget`);
-    process.exit(1);
+  for (const onnx of report.entries.filter((e) => e.entry.startsWith("simdnet/onnx"))) {
+    if (onnx.totalGzip > ONNX_BUDGET) {
+      console.error(`size: ${onnx.entry} is ${kb(onnx.totalGzip)} gzipped, over its ${kb(ONNX_BUDGET)} budget`);
+      process.exit(1);
+    }
   }
 }
