@@ -12,6 +12,8 @@ import type { DataSet } from "../../src/data/dataset.js";
  * rows, 1/28 of the pad per MNIST pixel (at whatever size CSS draws the pad), as a person would colour it in.
  */
 export async function drawTestDigit(page: Page, test: DataSet, i: number): Promise<number> {
+  // the mouse draws at viewport coordinates: after a run the page may have scrolled the pad (partly) out of view
+  await page.locator("#pad").scrollIntoViewIfNeeded();
   const box = (await page.locator("#pad").boundingBox())!;
   const border = await page.$eval("#pad", (c) => c.clientLeft);
   const px = (box.width - 2 * border) / 28;
