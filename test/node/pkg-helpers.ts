@@ -1,8 +1,8 @@
-// Shared by test/node/pkg.test.ts: running the runtimes' binaries and commands, HTTP to workerd, the
+// Shared by test/node/pkg.test.ts and pkg-onnx.test.ts: building, packing and installing the tarball, running the runtimes' binaries and commands, HTTP to workerd, the
 // shapes the examples print, and what a threads run must show.
 import { expect } from "vitest";
 import { spawn } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { join } from "node:path";
@@ -111,4 +111,29 @@ export function idxFile(magic: number, dims: number[], data: Uint8Array): Buffer
   head.writeUInt32BE(magic, 0);
   dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
   return Buffer.concat([head, data]);
+}
+
+/** What `npm pack --json` says of the tarball (the fields the tests read). */
+export interface Packed { filename: string; size: number; unpackedSize: number; files: { path: string }[] }
+
+/**
+ * Builds the package in a staging copy under `dir` (the real build:ts script, so the checkout's dist/
+ * is never touched), packs it, and installs the tarball into a new project `dir/proj` named `name`.
+ */
+export async function packAndInstall(dir: string, name: string): Promise<{ packed: Packed; proj: string }> {
+  const stage = join(dir, "stage");
+  mkdirSync(join(stage, "build"), { recursive: true });
+  for (const f of ["package.json", "README.md", "LICENSE", "tsconfig.json", "tsconfig.build.json"]) copyFileSync(join(root, f), join(stage, f));
+  for (const d of ["src", "bin", "scripts"]) cpSync(join(root, d), join(stage, d), { recursive: true });
+  for (const f of ["simdnet.wasm", "simdnet.relaxed.wasm", "simdnet.debug.wasm", "simdnet.infer.wasm", "simdnet.infer.relaxed.wasm", "simdnet.threads.wasm", "simdnet.threads.relaxed.wasm", "mnist-embedded.bin"]) {
+    copyFileSync(join(root, "build", f), join(stage, "build", f));
+  }
+  symlinkSync(nm, join(stage, "node_modules"));
+  await ok("npm", ["run", "build:ts"], stage);
+  const [packed] = JSON.parse(await ok("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], stage)) as Packed[];
+  const proj = join(dir, "proj");
+  mkdirSync(proj);
+  writeFileSync(join(proj, "package.json"), JSON.stringify({ name, private: true, type: "module" }));
+  await ok("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", join(dir, packed.filename)], proj);
+  return { packed, proj };
 }

@@ -4,7 +4,7 @@
 // loadModel(...).net.predict on the same inputs (plain SIMD, so bit-identical across runtimes).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -14,7 +14,7 @@ import { chromium } from "playwright-core";
 import { loadNetwork } from "../../src/io/node.js";
 import { saveOnnx } from "../../src/onnx/export.js";
 import { createEngine } from "../../src/wasm/engine.js";
-import { freePort, lastJson, ok, post, tool } from "./pkg-helpers.js";
+import { freePort, lastJson, ok, packAndInstall, post, tool } from "./pkg-helpers.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -93,20 +93,7 @@ const results = new Map<string, OnnxResult>();
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "simdnet-pkg-onnx-"));
-  const stage = join(dir, "stage");
-  mkdirSync(join(stage, "build"), { recursive: true });
-  for (const f of ["package.json", "README.md", "LICENSE", "tsconfig.json", "tsconfig.build.json"]) copyFileSync(join(root, f), join(stage, f));
-  for (const d of ["src", "bin", "scripts"]) cpSync(join(root, d), join(stage, d), { recursive: true });
-  for (const f of ["simdnet.wasm", "simdnet.relaxed.wasm", "simdnet.debug.wasm", "simdnet.infer.wasm", "simdnet.infer.relaxed.wasm", "simdnet.threads.wasm", "simdnet.threads.relaxed.wasm", "mnist-embedded.bin"]) {
-    copyFileSync(join(root, "build", f), join(stage, "build", f));
-  }
-  symlinkSync(join(root, "node_modules"), join(stage, "node_modules"));
-  await ok("npm", ["run", "build:ts"], stage);
-  const [packed] = JSON.parse(await ok("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], stage)) as { filename: string }[];
-  proj = join(dir, "proj");
-  mkdirSync(proj);
-  writeFileSync(join(proj, "package.json"), JSON.stringify({ name: "uses-simdnet-onnx", private: true, type: "module" }));
-  await ok("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", join(dir, packed.filename)], proj);
+  ({ proj } = await packAndInstall(dir, "uses-simdnet-onnx"));
 
   const { net } = await loadNetwork(join(root, "examples", "assets", "mlp.simdnet"), { engine: await createEngine({ variant: "plain" }) });
   writeFileSync(join(proj, "mlp.onnx"), saveOnnx(net, { inputShape: [784] }));

@@ -6,7 +6,7 @@
 // words), and threads train the same weights as one thread in Node, Deno and Bun.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -19,14 +19,14 @@ import { makeDigits } from "../../examples/make-digits.js";
 import { parseEmbedded } from "../../src/data/mnist.js";
 import { splitDataSet } from "../../src/data/split.js";
 import { INFER_BUDGET, measureSizes } from "../../scripts/size.js";
-import { expectThreads, freePort, idxFile, lastJson, ok, post, sh, tool, type Result, type ThreadsResult } from "./pkg-helpers.js";
+import { expectThreads, freePort, idxFile, lastJson, ok, packAndInstall, post, sh, tool, type Packed, type Result, type ThreadsResult } from "./pkg-helpers.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const examples = join(root, "examples");
 
 let dir = "";
 let proj = "";
-let packed: { filename: string; size: number; unpackedSize: number; files: { path: string }[] };
+let packed: Packed;
 let testPixels: Uint8Array;
 const results = new Map<string, Result>();
 const threadRuns = new Map<string, ThreadsResult>();
@@ -36,22 +36,7 @@ const timings: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "simdnet-pkg-"));
-  // Build in a staging copy (the real build:ts script), so the checkout's dist/ is never touched.
-  const stage = join(dir, "stage");
-  mkdirSync(join(stage, "build"), { recursive: true });
-  for (const f of ["package.json", "README.md", "LICENSE", "tsconfig.json", "tsconfig.build.json"]) copyFileSync(join(root, f), join(stage, f));
-  for (const d of ["src", "bin", "scripts"]) cpSync(join(root, d), join(stage, d), { recursive: true });
-  for (const f of ["simdnet.wasm", "simdnet.relaxed.wasm", "simdnet.debug.wasm", "simdnet.infer.wasm", "simdnet.infer.relaxed.wasm", "simdnet.threads.wasm", "simdnet.threads.relaxed.wasm", "mnist-embedded.bin"]) {
-    copyFileSync(join(root, "build", f), join(stage, "build", f));
-  }
-  symlinkSync(join(root, "node_modules"), join(stage, "node_modules"));
-  await ok("npm", ["run", "build:ts"], stage);
-  [packed] = JSON.parse(await ok("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], stage));
-
-  proj = join(dir, "proj");
-  mkdirSync(proj);
-  writeFileSync(join(proj, "package.json"), JSON.stringify({ name: "uses-simdnet", private: true, type: "module" }));
-  await ok("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", join(dir, packed.filename)], proj);
+  ({ packed, proj } = await packAndInstall(dir, "uses-simdnet"));
   const digits = await makeDigits();
   writeFileSync(join(proj, "digits.bin"), digits);
   copyFileSync(join(examples, "assets", "mlp.simdnet"), join(proj, "mlp.simdnet"));
