@@ -1,9 +1,9 @@
 // Every split kernel (src/wasm/parallel.ts's SPLITS, called through engine.k) on n threads against one thread: within tolerance, and
 // bit-identical from run to run for a given thread count; then short trainings (an MLP and a CNN) on
 // 1 and 2 threads. Lowering splitPolicy's thresholds to 0 makes even the small shapes split.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Engine, Ptr } from "../../src/wasm/engine.js";
-import { SPLITS, convScratchFloats, splitPolicy } from "../../src/wasm/parallel.js";
+import { SPLITS, convScratchFloats } from "../../src/wasm/parallel.js";
 import { Network } from "../../src/network.js";
 import { sgd } from "../../src/train/trainer.js";
 import type { SgdOptions } from "../../src/train/options.js";
@@ -16,17 +16,9 @@ import { Pool2D } from "../../src/layers/pool2d.js";
 import { SequenceClassifier } from "../../src/rnn/classifier.js";
 import type { Layer, Mode } from "../../src/layers/layer.js";
 import { expectClose, scoped } from "../helpers.js";
-import { NO_THREADS, threaded, values } from "./helpers.js";
+import { NO_THREADS, splitEverything, threaded, values } from "./helpers.js";
 
-const saved = { ...splitPolicy };
-beforeAll(() => {
-  splitPolicy.minFlops = 0;
-  splitPolicy.minValues = 0;
-});
-afterAll(() => {
-  splitPolicy.minFlops = saved.minFlops;
-  splitPolicy.minValues = saved.minValues;
-});
+splitEverything();
 
 /** [M, N, K]: below, at and above the 8-row split unit and the MR x 8 tile, K past one KC block; C more than twice as wide as tall splits by columns. */
 const GEMMS = [[16, 5, 3], [17, 9, 33], [23, 8, 7], [40, 67, 300], [64, 100, 784], [130, 33, 17], [3, 50, 17], [9, 43, 13], [20, 100, 64]];

@@ -2,21 +2,12 @@
 // ranges, average / global pooling by planes, depthwise convolution, channel affine and PReLU by
 // examples) on 2 and 3 threads against one: bit-identical, since every value or plane is computed the
 // same way whichever thread runs it. Lowering splitPolicy's thresholds to 0 makes the small shapes split.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Engine } from "../../src/wasm/engine.js";
-import { splitPolicy } from "../../src/wasm/parallel.js";
 import { scoped } from "../helpers.js";
-import { NO_THREADS, threaded, values } from "./helpers.js";
+import { NO_THREADS, splitEverything, threaded, values } from "./helpers.js";
 
-const saved = { ...splitPolicy };
-beforeAll(() => {
-  splitPolicy.minFlops = 0;
-  splitPolicy.minValues = 0;
-});
-afterAll(() => {
-  splitPolicy.minFlops = saved.minFlops;
-  splitPolicy.minValues = saved.minValues;
-});
+splitEverything();
 
 type Run = (e: Engine) => Float32Array[];
 const K = (e: Engine) => e.k as unknown as Record<string, (...a: number[]) => void>;
