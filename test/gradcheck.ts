@@ -87,3 +87,32 @@ export function checkLayerGradients(e: Engine, layer: Layer, B: number, seed = 1
   expect(gradErr(dinp, numeric(x, nIn)), "dL/dinp").toBeLessThan(tol);
   if (total > 0) expect(gradErr(dparams, numeric(pv, total)), "dL/dparams").toBeLessThan(tol);
 }
+
+/** A model whose whole loss and gradient are one call (Network and the sequence models). */
+interface LossModel {
+  lossAndGradient(x: ArrayLike<number>, y: ArrayLike<number>): number;
+  getGrads(): Float32Array;
+  getParams(): Float32Array;
+  setParams(p: ArrayLike<number>): void;
+}
+
+/**
+ * The model's analytic gradient of its loss on (x, y), and the central difference (L(p + h) − L(p − h)) / 2h
+ * of every parameter; the parameters are restored afterwards.
+ */
+export function modelGradients(net: LossModel, x: ArrayLike<number>, y: ArrayLike<number>, h = 1e-2): { analytic: Float32Array; numeric: number[] } {
+  net.lossAndGradient(x, y);
+  const analytic = net.getGrads();
+  const p = net.getParams();
+  const numeric = Array.from(p, (v, i) => {
+    const q = Float32Array.from(p);
+    q[i] = v + h;
+    net.setParams(q);
+    const up = net.lossAndGradient(x, y);
+    q[i] = v - h;
+    net.setParams(q);
+    return (up - net.lossAndGradient(x, y)) / (2 * h);
+  });
+  net.setParams(p);
+  return { analytic, numeric };
+}

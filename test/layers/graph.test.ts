@@ -17,7 +17,7 @@ import { HessianFree } from "../../src/train/hf.js";
 import { Objective } from "../../src/train/fullbatch.js";
 import { optimizerConfig } from "../../src/train/registry.js";
 import { engine, RefRng, VARIANTS } from "../helpers.js";
-import { gradErr } from "../gradcheck.js";
+import { gradErr, modelGradients } from "../gradcheck.js";
 
 /** input [6] → dense 5 → tanh (read twice) → dense 5 → add(tanh, ·) → concat(·, input) [11] → dense 3 → softmax. */
 function residual(): GraphSpec {
@@ -73,21 +73,7 @@ describe.each(VARIANTS)("graph of layers (%s build)", (variant) => {
     const B = 4;
     const x = r.array(B * 6);
     const y = Array.from({ length: B * 3 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0));
-    net.lossAndGradient(x, y);
-    const analytic = net.getGrads();
-    const p = net.getParams();
-    const h = 1e-2;
-    const numeric = Array.from(p, (v, i) => {
-      const q = Float32Array.from(p);
-      q[i] = v + h;
-      net.setParams(q);
-      const up = net.lossAndGradient(x, y);
-      q[i] = v - h;
-      net.setParams(q);
-      const down = net.lossAndGradient(x, y);
-      return (up - down) / (2 * h);
-    });
-    net.setParams(p);
+    const { analytic, numeric } = modelGradients(net, x, y);
     expect(gradErr(analytic, numeric)).toBeLessThan(2e-2);
     e.release(m);
   });

@@ -10,7 +10,7 @@ import { Dense } from "../../src/layers/dense.js";
 import { Softmax } from "../../src/layers/softmax.js";
 import { Activation } from "../../src/layers/activation.js";
 import { deserializeModel, serializeModel } from "../../src/io/model.js";
-import { gradErr } from "../gradcheck.js";
+import { gradErr, modelGradients } from "../gradcheck.js";
 
 describe.each(VARIANTS)("RNN as a Network layer (%s build)", (variant) => {
   it("RNN → Dense → Softmax equals the many-to-one classifier, outputs and gradients", async () => {
@@ -37,20 +37,7 @@ describe.each(VARIANTS)("RNN as a Network layer (%s build)", (variant) => {
     const net = new Network([new RNN(C, H, "tanh", { steps: T, sequences: true }), new Dense(T * H, 2), new Activation("sigmoid", [2])], { engine: e, seed: 5, cost: "quadratic" });
     const x = new RefRng(6).array(B * T * C);
     const y = [0, 1, 1, 0];
-    net.lossAndGradient(x, y);
-    const analytic = net.getGrads();
-    const p = net.getParams();
-    const h = 1e-2;
-    const numeric = Array.from(p, (v, i) => {
-      const q = Float32Array.from(p);
-      q[i] = v + h;
-      net.setParams(q);
-      const up = net.lossAndGradient(x, y);
-      q[i] = v - h;
-      net.setParams(q);
-      return (up - net.lossAndGradient(x, y)) / (2 * h);
-    });
-    net.setParams(p);
+    const { analytic, numeric } = modelGradients(net, x, y);
     expect(gradErr(analytic, numeric)).toBeLessThan(2e-2);
     const { net: back } = deserializeModel(serializeModel(net), { engine: e });
     expect(back.layers[0].spec()).toEqual({ type: "rnn", hidden: H, activation: "tanh", sequences: true });
